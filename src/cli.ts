@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+/** Entry point: arguments → mode (dashboard, --once, --json, streams); exit codes; nothing else. */
+
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { HELP, parseCli, UsageError, type Config } from './args.js';
+import { FilterError, parseFilter, type FilterNode } from './model/filter.js';
+import { NO_SERVICES, parseServices, type Services } from './model/services.js';
+import { formatOnce } from './output/text.js';
+import { toJson } from './output/json.js';
+import { Sampler, type Snapshot } from './sampler/sampler.js';
+import { readCounters } from './sources/counters.js';
+import { openSource, SourceError, type Source } from './sources/index.js';
+import { procNetDir } from './sources/proc.js';
+
+export const EXIT_OK = 0;
+export const EXIT_RUNTIME = 1;
+export const EXIT_USAGE = 2;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function loadServices(path = '/etc/services'): Services {
+  try {
+    return parseServices(readFileSync(path, 'utf8'));
+  } catch {
+    return NO_SERVICES;
+  }
+}
+
+function fail(code: number, message: string): never {
+  const hint = code === EXIT_USAGE ? ' (try tcptally --help)' : '';
+  process.stderr.write(`tcptally: ${message}${hint}\n`);
+  process.exit(code);
+}
+
+/** Whether this process may take over the terminal. */
+export function canRunDashboard(env: NodeJS.ProcessEnv): boolean {
+  return !!process.stdin.isTTY && !!process.stdout.isTTY && env.TERM !== 'dumb';
+}
+
+async function main(): Promise<void> {
+  // a closed pipe (tcptally --json --watch | head -1) is a normal end, not an error
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'EIO') process.exit(EXIT_OK);
+    fail(EXIT_RUNTIME, `cannot write output: ${err.code ?? err.message}`);
+  });
+
+  let cfg: Config;
+  try {
+    cfg = parseCli(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (err instanceof UsageError) fail(EXIT_USAGE, err.message);
+    throw err;
+  }
+  if (cfg.mode === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  if (cfg.mode === 'version') {
+    process.stdout.write(`tcptally ${version()}\n`);
+    return;
+  }
+
+  const services = loadServices();
+  let filter: FilterNode | null = null;
+  try {
+    filter = cfg.filterText ? parseFilter(cfg.filterText, { resolvePort: services.portOf }) : null;
+  } catch (err) {
+    if (err instanceof FilterError) fail(EXIT_USAGE, `bad filter: ${err.message}`);
+    throw err;
+  }
+
+  let source: Source;
+  try {
+    source = await openSource({ source: cfg.source, pid: cfg.pid });
+  } catch (err) {
+    if (err instanceof SourceError) fail(EXIT_RUNTIME, err.message);
+    throw err;
+  }
+
+  const netDir = source.name === 'si' ? null : procNetDir(cfg.pid);
+  const sampler = new Sampler(source, {
+    intervalMs: cfg.intervalMs,
+    historySeconds: cfg.historySeconds,
+    filterText: filter ? cfg.filterText : null,
+    filter,
+    readCounters: netDir ? () => readCounters(netDir) : undefined,
+    view: { top: cfg.top ?? 0 },
+  });
+
+  const interactive = cfg.mode === 'dashboard' && (cfg.forceDashboard || canRunDashboard(process.env));
+  if (cfg.mode === 'dashboard' && cfg.forceDashboard && !canRunDashboard(process.env)) {
+    fail(EXIT_USAGE, 'the dashboard needs a terminal on stdin and stdout (and TERM other than dumb)');
+  }
+  if (interactive) {
+    const { runDashboard } = await import('./ui/run.js');
+    const code = await runDashboard({ sampler, cfg, services, host: hostname(), filter });
+    process.exit(code);
+  }
+
+  const host = hostname();
+  const emit = (s: Snapshot): void => {
+    if (cfg.mode === 'json') {
+      process.stdout.write(`${JSON.stringify(toJson(s, host, services))}\n`);
+    } else {
+      const width = Math.max(60, Math.min(process.stdout.columns || 100, 160));
+      const top = cfg.top ?? 10;
+      process.stdout.write(formatOnce(s, { host, services, width, ascii: cfg.ascii, top }));
+    }
+  };
+
+  try {
+    if (cfg.count === 1) {
+      emit(await sampler.sample());
+      sampler.close();
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      let printed = 0;
+      const stop = () => {
+        sampler.close();
+        resolve();
+      };
+      sampler.subscribe((s) => {
+        if (printed > 0 && cfg.mode !== 'json') process.stdout.write('\n');
+        emit(s);
+        if (++printed >= cfg.count) stop();
+      });
+      sampler.onError(reject);
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      sampler.start();
+    });
+  } catch (err) {
+    if (err instanceof SourceError) fail(EXIT_RUNTIME, err.message);
+    throw err;
+  }
+}
+
+main().catch((err: unknown) => {
+  // a bug, not a user's mistake: say so in one line, with the stack only on request
+  const e = err as Error;
+  process.stderr.write(`tcptally: internal error: ${e?.message ?? String(err)}\n`);
+  if (process.env.TCPTALLY_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+  process.exit(EXIT_RUNTIME);
+});

@@ -1,0 +1,84 @@
+/**
+ * A columnar table of sockets: one typed array per field, reused from sample to sample, so that a
+ * source can fill it and the tally can walk it without an object per socket.
+ *
+ * Addresses are four 32-bit words each, in network order read as big-endian numbers
+ * (127.0.0.1 is the word 0x7f000001). An IPv4 address keeps words 0..2 at zero.
+ */
+
+export const AF_INET = 4;
+export const AF_INET6 = 6;
+
+export class SocketTable {
+  n = 0;
+  family: Uint8Array;
+  state: Uint8Array;
+  lport: Uint16Array;
+  rport: Uint16Array;
+  laddr: Uint32Array;
+  raddr: Uint32Array;
+  inode: Uint32Array;
+
+  constructor(capacity = 1024) {
+    this.family = new Uint8Array(capacity);
+    this.state = new Uint8Array(capacity);
+    this.lport = new Uint16Array(capacity);
+    this.rport = new Uint16Array(capacity);
+    this.laddr = new Uint32Array(capacity * 4);
+    this.raddr = new Uint32Array(capacity * 4);
+    this.inode = new Uint32Array(capacity);
+  }
+
+  get capacity(): number {
+    return this.family.length;
+  }
+
+  clear(): void {
+    this.n = 0;
+  }
+
+  /** Appends a row with zeroed addresses and returns its index; grows the columns when full. */
+  add(family: number, state: number, lport: number, rport: number, inode = 0): number {
+    if (this.n === this.family.length) this.grow();
+    const i = this.n++;
+    this.family[i] = family;
+    this.state[i] = state;
+    this.lport[i] = lport;
+    this.rport[i] = rport;
+    this.inode[i] = inode;
+    const a = i * 4;
+    this.laddr[a] = this.laddr[a + 1] = this.laddr[a + 2] = this.laddr[a + 3] = 0;
+    this.raddr[a] = this.raddr[a + 1] = this.raddr[a + 2] = this.raddr[a + 3] = 0;
+    return i;
+  }
+
+  /** Drops the last row (a source that decided a row is a duplicate). */
+  pop(): void {
+    if (this.n > 0) this.n--;
+  }
+
+  private grow(): void {
+    const cap = this.family.length * 2 || 1024;
+    const g8 = (a: Uint8Array) => { const b = new Uint8Array(cap); b.set(a); return b; };
+    const g16 = (a: Uint16Array) => { const b = new Uint16Array(cap); b.set(a); return b; };
+    const g32 = (a: Uint32Array, k: number) => { const b = new Uint32Array(cap * k); b.set(a); return b; };
+    this.family = g8(this.family);
+    this.state = g8(this.state);
+    this.lport = g16(this.lport);
+    this.rport = g16(this.rport);
+    this.laddr = g32(this.laddr, 4);
+    this.raddr = g32(this.raddr, 4);
+    this.inode = g32(this.inode, 1);
+  }
+}
+
+/** A socket as plain data: for tests, fixtures and the systeminformation source. */
+export interface SocketRecord {
+  family: 4 | 6;
+  state: number;
+  laddr: string;
+  lport: number;
+  raddr: string;
+  rport: number;
+  inode?: number;
+}

@@ -1,0 +1,222 @@
+/**
+ * Tallies of one sample: per state, per family, per service port, per remote host and host:port.
+ *
+ * Service port: a socket whose local port is a LISTEN port on this box counts under that local port,
+ * direction "in"; any other socket counts under its remote port, direction "out". The LISTEN set is
+ * taken from the whole table, so a filter never changes which ports count as "in".
+ *
+ * The walk allocates nothing per socket for states and ports (typed arrays indexed by port); peers need
+ * one map entry per distinct remote host.
+ */
+
+import { formatV4, formatV6, isMapped } from './address.js';
+import type { Predicate } from './filter.js';
+import { STATE_SLOTS } from './states.js';
+import type { SocketTable } from './table.js';
+
+const LISTEN = 10;
+
+export type Direction = 'in' | 'out';
+
+export interface CountRow {
+  total: number;
+  /** Indexed by state code (1..11); index 0 unused. */
+  states: number[];
+}
+export interface PortRow extends CountRow {
+  port: number;
+  direction: Direction;
+}
+export interface PeerRow extends CountRow {
+  /** Remote host; IPv4-mapped IPv6 peers are shown as their IPv4 address. */
+  address: string;
+  /** Set on host:port rows. */
+  port?: number;
+}
+
+/** Sort key: 'total', a state code (1..11), or the row's key ('key' = port number / address). */
+export type SortKey = 'total' | 'key' | number;
+
+export interface TallyOptions {
+  filter?: Predicate;
+  /** Restrict the peer lists to the sockets of one service port (drill-down). */
+  focus?: { port: number; direction: Direction } | null;
+  sortBy?: SortKey;
+  ascending?: boolean;
+  /** Keep at most this many rows in each list (0 = all). */
+  top?: number;
+}
+
+export interface Tally {
+  /** Sockets that passed the filter. */
+  total: number;
+  /** Sockets in the table before filtering. */
+  scanned: number;
+  states: number[];
+  families: { v4: number; v6: number };
+  ports: PortRow[];
+  /** Number of distinct service ports before `top` cut the list. */
+  portCount: number;
+  peers: PeerRow[];
+  peerCount: number;
+  peerPorts: PeerRow[];
+  peerPortCount: number;
+}
+
+interface PeerAcc {
+  family: number;
+  w: [number, number, number, number];
+  port: number;
+  total: number;
+  states: number[];
+}
+
+export function compareRows<T extends CountRow>(
+  sortBy: SortKey,
+  ascending: boolean,
+  keyCmp: (a: T, b: T) => number,
+): (a: T, b: T) => number {
+  const sign = ascending ? 1 : -1;
+  return (a, b) => {
+    let d: number;
+    if (sortBy === 'key') return ascending ? keyCmp(a, b) : -keyCmp(a, b);
+    if (sortBy === 'total') d = a.total - b.total;
+    else d = (a.states[sortBy] ?? 0) - (b.states[sortBy] ?? 0);
+    if (d !== 0) return sign * d;
+    if (a.total !== b.total) return b.total - a.total;
+    return keyCmp(a, b);
+  };
+}
+
+const portKeyCmp = (a: PortRow, b: PortRow) => a.port - b.port || (a.direction < b.direction ? -1 : a.direction > b.direction ? 1 : 0);
+const peerKeyCmp = (a: PeerRow, b: PeerRow) =>
+  a.address < b.address ? -1 : a.address > b.address ? 1 : (a.port ?? 0) - (b.port ?? 0);
+
+/** Holds the reusable buffers of the tally; one per sampler. */
+export class Tallier {
+  private readonly listen = new Uint8Array(65536);
+  /** [direction(0 in,1 out)][port][state] */
+  private readonly portCounts = new Uint32Array(2 * 65536 * STATE_SLOTS);
+  private readonly portTotals = new Uint32Array(2 * 65536);
+  private touched = new Int32Array(1024);
+
+  tally(t: SocketTable, opts: TallyOptions = {}): Tally {
+    const { filter, focus = null, sortBy = 'total', ascending = false, top = 0 } = opts;
+    const n = t.n;
+    const listen = this.listen;
+    listen.fill(0);
+    for (let i = 0; i < n; i++) if (t.state[i] === LISTEN) listen[t.lport[i]] = 1;
+
+    const states = new Array<number>(STATE_SLOTS).fill(0);
+    let v4 = 0, v6 = 0, total = 0, nTouched = 0;
+    const pc = this.portCounts, pt = this.portTotals;
+    const peers = new Map<number | string, PeerAcc>();
+    const peerPorts = new Map<number | string, PeerAcc>();
+    const focusKey = focus ? (focus.direction === 'in' ? 0 : 65536) + focus.port : -1;
+
+    for (let i = 0; i < n; i++) {
+      if (filter && !filter(t, i)) continue;
+      const st = t.state[i];
+      total++;
+      states[st]++;
+      if (t.family[i] === 4) v4++; else v6++;
+      const lp = t.lport[i];
+      const key = listen[lp] ? lp : 65536 + t.rport[i];
+      if (pt[key]++ === 0) {
+        if (nTouched === this.touched.length) {
+          const g = new Int32Array(nTouched * 2);
+          g.set(this.touched);
+          this.touched = g;
+        }
+        this.touched[nTouched++] = key;
+      }
+      pc[key * STATE_SLOTS + st]++;
+      if (st === LISTEN || (focusKey >= 0 && key !== focusKey)) continue;
+      const at = i * 4;
+      const r = t.raddr;
+      const rp = t.rport[i];
+      let hostKey: number | string;
+      let fam = t.family[i];
+      if (fam === 4 || isMapped(r[at], r[at + 1], r[at + 2])) {
+        fam = 4;
+        hostKey = r[at + 3];
+        if (hostKey === 0 && rp === 0) continue;
+      } else {
+        if ((r[at] | r[at + 1] | r[at + 2] | r[at + 3]) === 0 && rp === 0) continue;
+        hostKey = `${r[at]},${r[at + 1]},${r[at + 2]},${r[at + 3]}`;
+      }
+      bump(peers, hostKey, fam, r, at, 0, st);
+      bump(peerPorts, typeof hostKey === 'number' ? hostKey * 65536 + rp : `${hostKey},${rp}`, fam, r, at, rp, st);
+    }
+
+    const ports: PortRow[] = new Array(nTouched);
+    for (let k = 0; k < nTouched; k++) {
+      const key = this.touched[k];
+      const row: PortRow = {
+        port: key & 0xffff,
+        direction: key >= 65536 ? 'out' : 'in',
+        total: pt[key],
+        states: Array.from(pc.subarray(key * STATE_SLOTS, key * STATE_SLOTS + STATE_SLOTS)),
+      };
+      ports[k] = row;
+      pt[key] = 0;
+      pc.fill(0, key * STATE_SLOTS, key * STATE_SLOTS + STATE_SLOTS);
+    }
+    const cut = <T>(rows: T[]) => (top > 0 && rows.length > top ? rows.slice(0, top) : rows);
+    ports.sort(compareRows(sortBy, ascending, portKeyCmp));
+    const peerRows = finishPeers(peers, false).sort(compareRows(sortBy, ascending, peerKeyCmp));
+    const peerPortRows = finishPeers(peerPorts, true).sort(compareRows(sortBy, ascending, peerKeyCmp));
+    return {
+      total,
+      scanned: n,
+      states,
+      families: { v4, v6 },
+      ports: cut(ports),
+      portCount: ports.length,
+      peers: cut(peerRows),
+      peerCount: peerRows.length,
+      peerPorts: cut(peerPortRows),
+      peerPortCount: peerPortRows.length,
+    };
+  }
+}
+
+function bump(
+  map: Map<number | string, PeerAcc>,
+  key: number | string,
+  family: number,
+  r: Uint32Array,
+  at: number,
+  port: number,
+  st: number,
+): void {
+  let acc = map.get(key);
+  if (!acc) {
+    acc = {
+      family,
+      w: family === 4 ? [0, 0, 0, r[at + 3]] : [r[at], r[at + 1], r[at + 2], r[at + 3]],
+      port,
+      total: 0,
+      states: new Array<number>(STATE_SLOTS).fill(0),
+    };
+    map.set(key, acc);
+  }
+  acc.total++;
+  acc.states[st]++;
+}
+
+function finishPeers(map: Map<number | string, PeerAcc>, withPort: boolean): PeerRow[] {
+  const rows: PeerRow[] = [];
+  for (const a of map.values()) {
+    const address = a.family === 4 ? formatV4(a.w[3]) : formatV6(a.w[0], a.w[1], a.w[2], a.w[3]);
+    const row: PeerRow = { address, total: a.total, states: a.states };
+    if (withPort) row.port = a.port;
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** One-off tally with fresh buffers (tests, --once). */
+export function tally(t: SocketTable, opts?: TallyOptions): Tally {
+  return new Tallier().tally(t, opts);
+}

@@ -1,0 +1,76 @@
+/** The --once human summary: like `ss -s`, but every state, with the ports and peers behind them. */
+
+import { KEY_COUNTERS } from '../model/counters.js';
+import { KEY_STATE_COLUMNS, TCP_STATES } from '../model/states.js';
+import type { Services } from '../model/services.js';
+import type { CountRow } from '../model/tally.js';
+import type { Snapshot } from '../sampler/sampler.js';
+import { bar, count, ms, padLeft, padRight, truncate } from '../ui/format.js';
+
+export interface TextOptions {
+  host: string;
+  services: Services;
+  width: number;
+  ascii: boolean;
+  /** Rows in the ports and peers lists. */
+  top: number;
+}
+
+function stateCells(r: CountRow): string {
+  return KEY_STATE_COLUMNS.map((c) => padLeft(count(r.states[c.code]), c.header.length + 1)).join('');
+}
+
+function stateHeaders(): string {
+  return KEY_STATE_COLUMNS.map((c) => padLeft(c.header, c.header.length + 1)).join('');
+}
+
+export function formatOnce(s: Snapshot, o: TextOptions): string {
+  const t = s.tally;
+  const lines: string[] = [];
+  const src = s.sourceSlow ? `${s.source} (slow fallback)` : s.source;
+  lines.push(
+    `tcptally  ${o.host}  ${new Date(s.time).toISOString()}  source ${src}  sample ${ms(s.sampleMs)}` +
+      (s.filter ? `  filter: ${s.filter}` : ''),
+  );
+  lines.push(`total ${t.total}  IPv4 ${t.families.v4}  IPv6 ${t.families.v6}` + (s.filter ? `  (of ${t.scanned})` : ''));
+  lines.push('');
+  const max = Math.max(1, ...t.states.slice(1));
+  const barWidth = Math.max(4, o.width - 21);
+  for (const st of TCP_STATES) {
+    const n = t.states[st.code];
+    lines.push(`${padRight(st.name, 12)} ${padLeft(String(n), 7)} ${bar(n, max, barWidth, o.ascii)}`.trimEnd());
+  }
+  lines.push('');
+  lines.push(`${padRight('SERVICE PORT', 22)} DIR   TOTAL${stateHeaders()}`);
+  if (t.ports.length === 0) lines.push('  (none)');
+  for (const p of t.ports.slice(0, o.top)) {
+    const name = o.services.nameOf(p.port);
+    const label = truncate(`${p.port}${name ? ` ${name}` : ''}`, 22, o.ascii);
+    lines.push(`${padRight(label, 22)} ${padRight(p.direction, 3)} ${padLeft(count(p.total), 7)}${stateCells(p)}`);
+  }
+  if (t.portCount > o.top) lines.push(`  … ${t.portCount - o.top} more`);
+  lines.push('');
+  lines.push(`${padRight('PEER', 26)}   TOTAL${stateHeaders()}`);
+  if (t.peers.length === 0) lines.push('  (none)');
+  for (const p of t.peers.slice(0, o.top)) {
+    lines.push(`${padRight(truncate(p.address, 26, o.ascii), 26)} ${padLeft(count(p.total), 7)}${stateCells(p)}`);
+  }
+  if (t.peerCount > o.top) lines.push(`  … ${t.peerCount - o.top} more`);
+  lines.push('');
+  const parts = KEY_COUNTERS.filter((k) => k.name in s.counters).map((k) => `${k.label} ${s.counters[k.name]}`);
+  if (parts.length) {
+    lines.push('COUNTERS since boot');
+    let line = '';
+    for (const p of parts) {
+      if (line && line.length + p.length + 3 > o.width) {
+        lines.push(line);
+        line = '';
+      }
+      line = line ? `${line} · ${p}` : p;
+    }
+    if (line) lines.push(line);
+  }
+  let out = lines.join('\n') + '\n';
+  if (o.ascii) out = out.replace(/…/g, '...').replace(/·/g, '|');
+  return out;
+}

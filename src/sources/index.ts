@@ -1,0 +1,62 @@
+/** Picks and opens a source: --source auto|netlink|proc|si, and --pid PID (a network namespace). */
+
+import { accessSync, constants, existsSync } from 'node:fs';
+import { SocketTable } from '../model/table.js';
+import { NetlinkSource } from './netlink.js';
+import { ProcSource, procNetDir } from './proc.js';
+import { SiSource } from './si.js';
+import { describeErrno, SourceError, type Source, type SourceChoice } from './types.js';
+
+export interface OpenOptions {
+  source: SourceChoice;
+  pid?: number;
+  procRoot?: string;
+}
+
+export { SourceError } from './types.js';
+export type { Source, SourceChoice, SourceName } from './types.js';
+
+function openProc(pid: number | undefined, procRoot: string): ProcSource {
+  if (pid !== undefined && !existsSync(`${procRoot}/${pid}`)) throw new SourceError(`no such process: ${pid}`);
+  const dir = procNetDir(pid, procRoot);
+  try {
+    accessSync(`${dir}/tcp`, constants.R_OK);
+  } catch (err) {
+    throw new SourceError(`cannot read ${dir}/tcp: ${describeErrno(err)}`);
+  }
+  return new ProcSource(dir);
+}
+
+/**
+ * Opens the chosen source. `auto` takes netlink when a dump works, else /proc, else systeminformation;
+ * with a pid it reads /proc/PID/net (netlink cannot enter another network namespace from Node).
+ */
+export async function openSource(opts: OpenOptions): Promise<Source> {
+  const procRoot = opts.procRoot ?? '/proc';
+  const { pid } = opts;
+  switch (opts.source) {
+    case 'proc':
+      return openProc(pid, procRoot);
+    case 'netlink':
+      if (pid !== undefined) throw new SourceError('--pid reads /proc/PID/net; netlink cannot enter another namespace');
+      return new NetlinkSource();
+    case 'si':
+      if (pid !== undefined) throw new SourceError('--pid needs the proc source; systeminformation sees only this namespace');
+      return new SiSource();
+    case 'auto': {
+      if (pid !== undefined) return openProc(pid, procRoot);
+      if (process.platform === 'linux') {
+        let nl: NetlinkSource | undefined;
+        try {
+          nl = new NetlinkSource();
+          await nl.read(new SocketTable(64)); // a probe dump: seccomp or an old kernel can refuse it
+          return nl;
+        } catch {
+          nl?.close(); // fall through to /proc
+        }
+        if (existsSync(`${procRoot}/net/tcp`)) return openProc(undefined, procRoot);
+      }
+      return new SiSource();
+    }
+  }
+}

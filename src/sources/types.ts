@@ -1,0 +1,39 @@
+import type { SocketTable } from '../model/table.js';
+
+export type SourceName = 'netlink' | 'proc' | 'si';
+export type SourceChoice = SourceName | 'auto';
+
+export interface ReadStats {
+  rows: number;
+  /** Rows the source dropped as repeats of a row already read in this sample (proc only). */
+  duplicates: number;
+  /** Rows that could not be decoded (skipped, never fatal). */
+  malformed: number;
+}
+
+/** One way of reading the box's TCP sockets. The only code that touches the OS lives behind this. */
+export interface Source {
+  readonly name: SourceName;
+  /** A slow portability fallback (systeminformation). */
+  readonly slow: boolean;
+  /** Where it reads, for messages ("/proc/net", "/proc/1234/net", "NETLINK_SOCK_DIAG"). */
+  readonly where: string;
+  /** Clears `table` and fills it with every TCP socket, IPv4 and IPv6. */
+  read(table: SocketTable): Promise<ReadStats>;
+  close(): void;
+}
+
+/** A runtime failure to read something (exit code 1), with a one-line message naming what. */
+export class SourceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SourceError';
+  }
+}
+
+export function describeErrno(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ENOENT') return 'not found';
+  if (e?.code === 'EACCES' || e?.code === 'EPERM') return 'permission denied';
+  return e?.code ?? (e instanceof Error ? e.message : String(err));
+}

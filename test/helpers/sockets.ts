@@ -1,0 +1,143 @@
+/**
+ * Real sockets on loopback in known TCP states: the kernel is our test peer.
+ * Every socket is tracked and closed by closeAll(); nftables rules live in a table of our own that
+ * removeDropRules() deletes.
+ */
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export type Host = '127.0.0.1' | '::1';
+
+export class SocketFarm {
+  private servers: net.Server[] = [];
+  private sockets: net.Socket[] = [];
+  /** Every port this farm listens on or targets. */
+  readonly ports = new Set<number>();
+
+  /** A listener on host; returns its port. Accepted sockets are kept open (allowHalfOpen: CLOSE_WAIT). */
+  async listen(host: Host | '::' = '127.0.0.1', port = 0): Promise<number> {
+    const server = net.createServer({ allowHalfOpen: true }, (s) => {
+      s.on('error', () => {});
+      this.sockets.push(s);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port, backlog: 4096 }, () => resolve());
+    });
+    this.servers.push(server);
+    const p = (server.address() as net.AddressInfo).port;
+    this.ports.add(p);
+    return p;
+  }
+
+  /** A client connection; resolves once connected (or, with waitConnect false, at once). */
+  async connect(host: Host, port: number, waitConnect = true): Promise<net.Socket> {
+    this.ports.add(port);
+    const s = net.connect({ host, port, allowHalfOpen: true });
+    s.on('error', () => {});
+    this.sockets.push(s);
+    if (waitConnect) await new Promise<void>((resolve, reject) => { s.once('connect', resolve); s.once('error', reject); });
+    return s;
+  }
+
+  /** n ESTABLISHED pairs to a listener (2n sockets: client and server side). */
+  async established(host: Host, port: number, n: number): Promise<void> {
+    for (let i = 0; i < n; i++) await this.connect(host, port);
+  }
+
+  /**
+   * n TIME_WAIT sockets: the client closes first (so it gets TIME_WAIT) and the server answers with its
+   * own FIN. Needs a listener that ends its side on end (a plain one: see closingListener).
+   */
+  async timeWait(host: Host, port: number, n: number): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      const s = await this.connect(host, port);
+      await new Promise<void>((resolve) => { s.once('close', () => resolve()); s.end(); });
+    }
+  }
+
+  /** A listener whose accepted sockets close as soon as the peer does (for TIME_WAIT on the client). */
+  async closingListener(host: Host = '127.0.0.1'): Promise<number> {
+    const server = net.createServer({ allowHalfOpen: false }, (s) => { s.on('error', () => {}); s.resume(); });
+    await new Promise<void>((resolve) => server.listen({ host, port: 0 }, () => resolve()));
+    this.servers.push(server);
+    const p = (server.address() as net.AddressInfo).port;
+    this.ports.add(p);
+    return p;
+  }
+
+  /**
+   * n half-closed pairs: the client sends FIN and the server side never closes, so the server side sits
+   * in CLOSE_WAIT and the client in FIN_WAIT2 (needs a listen() listener, which keeps allowHalfOpen).
+   */
+  async closeWait(host: Host, port: number, n: number): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      const s = await this.connect(host, port);
+      s.end();
+    }
+  }
+
+  async closeAll(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await Promise.all(this.servers.map((srv) => new Promise<void>((r) => srv.close(() => r()))));
+    this.sockets = [];
+    this.servers = [];
+  }
+}
+
+const NFT_TABLE = 'tcptally_test';
+
+export function nftAvailable(): boolean {
+  const r = spawnSync('nft', ['list', 'tables'], { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+/**
+ * Drop rules on our own ports: SYNs to `synSentPort` (the client stays in SYN_SENT) and the final ACKs
+ * to `synRecvPort` (the listener keeps the connection half-open, SYN_RECV).
+ */
+export function addDropRules(synSentPort: number, synRecvPort: number, table = NFT_TABLE): void {
+  removeDropRules(table);
+  const script = `table inet ${table} {
+  chain input {
+    type filter hook input priority -10; policy accept;
+    tcp dport ${synSentPort} tcp flags & (syn | ack) == syn drop
+    tcp dport ${synRecvPort} tcp flags & (syn | ack) == ack drop
+  }
+}
+`;
+  execFileSync('nft', ['-f', '-'], { input: script });
+}
+
+export function removeDropRules(table = NFT_TABLE): void {
+  spawnSync('nft', ['delete', 'table', 'inet', table], { stdio: 'ignore' });
+}
+
+/** Per-state counts from `ss -tanH` for sockets with a local or remote port in `ports`. */
+export function ssCounts(ports: Set<number>, netns?: string): Map<string, number> {
+  const out = netns
+    ? execFileSync('ip', ['netns', 'exec', netns, 'ss', '-tanH'], { encoding: 'utf8' })
+    : execFileSync('ss', ['-tanH'], { encoding: 'utf8' });
+  const counts = new Map<string, number>();
+  for (const line of out.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 5) continue;
+    const lport = Number(f[3].slice(f[3].lastIndexOf(':') + 1));
+    const rport = Number(f[4].slice(f[4].lastIndexOf(':') + 1));
+    if (!ports.has(lport) && !ports.has(rport)) continue;
+    counts.set(f[0], (counts.get(f[0]) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Waits until `ok()` holds or `ms` passes; returns whether it held. Bounded. */
+export async function waitFor(ok: () => boolean, ms = 3000, step = 50): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (ok()) return true;
+    await sleep(step);
+  }
+  return ok();
+}

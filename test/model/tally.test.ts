@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compileFilter, parseFilter } from '../../src/model/filter.js';
+import { tableOf } from '../../src/model/records.js';
+import { codeOfName } from '../../src/model/states.js';
+import { Tallier, tally } from '../../src/model/tally.js';
+import type { SocketRecord } from '../../src/model/table.js';
+
+const E = 1, TW = 6, CW = 8, L = 10, SS = 2;
+const S: SocketRecord[] = [
+  { family: 4, state: L, laddr: '0.0.0.0', lport: 80, raddr: '0.0.0.0', rport: 0 },
+  { family: 6, state: L, laddr: '::', lport: 8443, raddr: '::', rport: 0 },
+  { family: 4, state: E, laddr: '10.0.0.1', lport: 80, raddr: '10.0.0.7', rport: 40000 },
+  { family: 4, state: CW, laddr: '10.0.0.1', lport: 80, raddr: '10.0.0.7', rport: 40001 },
+  { family: 4, state: CW, laddr: '10.0.0.1', lport: 80, raddr: '10.0.0.8', rport: 40002 },
+  { family: 6, state: E, laddr: '::ffff:10.0.0.1', lport: 8443, raddr: '::ffff:10.0.0.7', rport: 40003 },
+  // outgoing: local ephemeral ports are not LISTEN ports, so they count under the remote port
+  { family: 4, state: TW, laddr: '10.0.0.1', lport: 50000, raddr: '10.0.0.9', rport: 5432 },
+  { family: 4, state: TW, laddr: '10.0.0.1', lport: 50001, raddr: '10.0.0.9', rport: 5432 },
+  { family: 4, state: E, laddr: '10.0.0.1', lport: 50002, raddr: '10.0.0.9', rport: 5432 },
+  { family: 6, state: SS, laddr: '2001:db8::1', lport: 50003, raddr: '2001:db8::99', rport: 443 },
+  // an outgoing connection whose remote port is 80 stays "out" (remote), yet lport 80 is LISTEN... not here:
+  { family: 4, state: E, laddr: '10.0.0.1', lport: 50004, raddr: '10.0.0.20', rport: 80 },
+];
+
+test('per-state counts and families', () => {
+  const t = tally(tableOf(S));
+  assert.equal(t.total, S.length);
+  assert.equal(t.states[E], 4);
+  assert.equal(t.states[TW], 2);
+  assert.equal(t.states[CW], 2);
+  assert.equal(t.states[L], 2);
+  assert.equal(t.states[SS], 1);
+  assert.equal(t.states.reduce((a, b) => a + b, 0), t.total);
+  assert.deepEqual(t.families, { v4: 8, v6: 3 });
+});
+
+test('service ports: LISTEN ports count "in" by local port, all else "out" by remote port', () => {
+  const t = tally(tableOf(S));
+  const rows = Object.fromEntries(t.ports.map((p) => [`${p.port}/${p.direction}`, p]));
+  assert.deepEqual(Object.keys(rows).sort(), ['443/out', '5432/out', '80/in', '80/out', '8443/in']);
+  assert.equal(rows['80/in'].total, 4); // listener + 1 ESTABLISHED + 2 CLOSE_WAIT
+  assert.equal(rows['80/in'].states[CW], 2);
+  assert.equal(rows['80/in'].states[L], 1);
+  assert.equal(rows['8443/in'].total, 2);
+  assert.equal(rows['5432/out'].total, 3);
+  assert.equal(rows['5432/out'].states[TW], 2);
+  assert.equal(rows['80/out'].total, 1, 'a client of a remote :80 is "out" even though :80 listens here');
+  assert.equal(t.ports[0].port, 80, 'sorted by total, largest first');
+});
+
+test('peers: per remote host and host:port; mapped IPv4 merges with IPv4; LISTEN has no peer', () => {
+  const t = tally(tableOf(S));
+  const peers = Object.fromEntries(t.peers.map((p) => [p.address, p]));
+  assert.deepEqual(Object.keys(peers).sort(), ['10.0.0.20', '10.0.0.7', '10.0.0.8', '10.0.0.9', '2001:db8::99']);
+  assert.equal(peers['10.0.0.7'].total, 3);
+  assert.equal(peers['10.0.0.9'].states[TW], 2);
+  assert.equal(t.peers[0].address, '10.0.0.7');
+  const hp = t.peerPorts.find((p) => p.address === '10.0.0.9' && p.port === 5432);
+  assert.equal(hp?.total, 3);
+  assert.equal(t.peerPortCount, 7);
+});
+
+test('a filter narrows every tally but not which ports are LISTEN ports', () => {
+  const pred = compileFilter(parseFilter('close-wait'));
+  const t = tally(tableOf(S), { filter: pred });
+  assert.equal(t.total, 2);
+  assert.equal(t.scanned, S.length);
+  assert.deepEqual(t.ports.map((p) => `${p.port}/${p.direction}`), ['80/in']);
+});
+
+test('sort by a state column, ascending or not, and cut to top N', () => {
+  const tl = new Tallier();
+  const byTw = tl.tally(tableOf(S), { sortBy: codeOfName('TIME_WAIT') });
+  assert.equal(byTw.ports[0].port, 5432);
+  const asc = tl.tally(tableOf(S), { sortBy: 'key', ascending: true, top: 2 });
+  assert.deepEqual(asc.ports.map((p) => p.port), [80, 80]);
+  assert.equal(asc.portCount, 5);
+  assert.equal(asc.peers.length, 2);
+});
+
+test('drill-down: focus on one service port restricts the peers', () => {
+  const t = tally(tableOf(S), { focus: { port: 80, direction: 'in' } });
+  assert.deepEqual(t.peers.map((p) => p.address).sort(), ['10.0.0.7', '10.0.0.8']);
+  assert.equal(t.total, S.length, 'the state totals stay whole');
+});
+
+test('a reused Tallier gives the same answer twice (its buffers are reset)', () => {
+  const tl = new Tallier();
+  const a = tl.tally(tableOf(S));
+  const b = tl.tally(tableOf(S));
+  assert.deepEqual(a, b);
+});
