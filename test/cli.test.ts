@@ -1,0 +1,132 @@
+/** The CLI as a user runs it: exit codes, one-line messages, JSON keys, NDJSON counts, pipes. */
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { STATE_NAMES } from '../src/model/states.js';
+
+const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+
+function run(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 30_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('--version and --help exit 0', () => {
+  const v = run(['--version']);
+  assert.equal(v.code, 0);
+  assert.match(v.out, /^tcptally \d+\.\d+\.\d+\n$/);
+  const h = run(['--help']);
+  assert.equal(h.code, 0);
+  assert.match(h.out, /Usage: tcptally/);
+  assert.match(h.out, /Exit codes/);
+});
+
+const USAGE: [string[], RegExp][] = [
+  [['--bogus'], /unknown option --bogus/],
+  [['--interval', '0.01'], /--interval takes a number from 0.1 to 3600, got "0.01"/],
+  [['--interval', 'abc'], /--interval takes a number/],
+  [['--interval'], /needs a value/],
+  [['--count', '0'], /--count takes a whole number from 1/],
+  [['--count', '2.5'], /--count takes a whole number/],
+  [['--source', 'kernel'], /--source takes auto, netlink, proc or si/],
+  [['--pid', '-3'], /--pid|unknown option/],
+  [['--pid', '1', '--source', 'netlink'], /--pid reads \/proc\/PID\/net/],
+  [['--watch', '--count', '2'], /cannot be combined/],
+  [['--filter', 'estab and bogus'], /bad filter: .*"bogus" at column 11/],
+  [['--json', 'sport', '=', 'http2x'], /bad filter: .*"http2x"/],
+];
+
+for (const [args, msg] of USAGE) {
+  test(`usage error: tcptally ${args.join(' ')} → exit 2, one line, no stack`, () => {
+    const r = run(args);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, msg);
+    assert.match(r.err, /try tcptally --help/);
+    assert.equal(r.err.trim().split('\n').length, 1, r.err);
+    assert.doesNotMatch(r.err, /\n\s+at /);
+    assert.equal(r.out, '');
+  });
+}
+
+test('runtime error: no such pid → exit 1 with a message naming it', () => {
+  const r = run(['--once', '--pid', '4194000']);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /^tcptally: no such process: 4194000\n$/);
+});
+
+test('--json prints one object with the documented keys and all eleven states', () => {
+  const r = run(['--json']);
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.trim().split('\n');
+  assert.equal(lines.length, 1);
+  const j = JSON.parse(lines[0]);
+  for (const k of ['time', 'host', 'source', 'intervalMs', 'sampleMs', 'stale', 'total', 'states', 'ports', 'peers', 'counters', 'filter']) {
+    assert.ok(k in j, k);
+  }
+  assert.deepEqual(Object.keys(j.states), [...STATE_NAMES]);
+  assert.ok(!Number.isNaN(Date.parse(j.time)));
+  assert.equal(j.filter, null);
+  assert.equal(j.total, Object.values(j.states as Record<string, number>).reduce((a, b) => a + b, 0));
+  assert.ok('Tcp.ActiveOpens' in j.counters);
+});
+
+test('--json --count 3 prints three NDJSON lines one interval apart, with rates from the second on', () => {
+  const r = run(['--json', '--count', '3', '--interval', '0.2']);
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.length, 3);
+  const t = lines.map((l) => Date.parse(l.time));
+  assert.ok(t[1] - t[0] >= 150 && t[2] - t[1] >= 150, `spaced by the interval: ${t}`);
+  assert.deepEqual(lines[0].rates, {});
+  assert.ok('Tcp.ActiveOpens' in lines[1].rates);
+  assert.equal(lines[0].intervalMs, 200);
+});
+
+test('filters apply to JSON: trailing words and --filter combine', () => {
+  const r = run(['--json', '--filter', 'v4', 'listen']);
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(j.filter, '(v4) and (listen)');
+  for (const [name, n] of Object.entries(j.states as Record<string, number>)) if (name !== 'LISTEN') assert.equal(n, 0, name);
+  assert.equal(j.families.v6, 0);
+});
+
+test('no mode and stdout not a TTY: the --once summary, no escape codes', () => {
+  const r = run([]);
+  assert.equal(r.code, 0, r.err);
+  for (const name of STATE_NAMES) assert.match(r.out, new RegExp(`^${name} `, 'm'));
+  assert.match(r.out, /SERVICE PORT/);
+  assert.doesNotMatch(r.out, /\x1b/);
+});
+
+test('--once --ascii, and a non-UTF-8 locale, print no UTF-8 glyphs', () => {
+  for (const [args, env] of [[['--once', '--ascii'], {}], [['--once'], { LANG: 'C', LC_ALL: '', LC_CTYPE: '' }]] as const) {
+    const r = run([...args], env);
+    assert.equal(r.code, 0, r.err);
+    assert.doesNotMatch(r.out, /[^\x00-\x7f]/, JSON.stringify(args));
+  }
+});
+
+test('--source proc and --source si are reported in the output', () => {
+  assert.equal(JSON.parse(run(['--json', '--source', 'proc']).out).source, 'proc');
+  const si = JSON.parse(run(['--json', '--source', 'si']).out);
+  assert.equal(si.source, 'si');
+  assert.equal(si.sourceSlow, true);
+});
+
+test('a closed pipe ends --watch quietly with exit 0', () => {
+  const r = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" --json --watch --interval 0.1 | head -n 2`], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  assert.equal(r.status, 0);
+  assert.equal(r.stdout.trim().split('\n').length, 2);
+  assert.equal(r.stderr, '');
+});

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { tableOf } from '../../src/model/records.js';
+import { parseServices } from '../../src/model/services.js';
+import { STATE_NAMES } from '../../src/model/states.js';
+import { tally } from '../../src/model/tally.js';
+import type { SocketRecord } from '../../src/model/table.js';
+import { toJson } from '../../src/output/json.js';
+import { formatOnce } from '../../src/output/text.js';
+import type { Snapshot } from '../../src/sampler/sampler.js';
+
+const S: SocketRecord[] = [
+  { family: 4, state: 10, laddr: '0.0.0.0', lport: 80, raddr: '0.0.0.0', rport: 0 },
+  { family: 4, state: 8, laddr: '10.0.0.1', lport: 80, raddr: '10.0.0.7', rport: 40001 },
+  { family: 4, state: 6, laddr: '10.0.0.1', lport: 50000, raddr: '10.0.0.9', rport: 5432 },
+];
+
+export function snapshotOf(records: SocketRecord[], extra: Partial<Snapshot> = {}): Snapshot {
+  const t = tally(tableOf(records));
+  return {
+    seq: 1, time: Date.UTC(2026, 10, 24, 12, 0, 0), source: 'netlink', sourceSlow: false, intervalMs: 1000,
+    effectiveIntervalMs: 1000, sampleMs: 1.5, readMs: 1, tallyMs: 0.5, stale: false, skippedTicks: 0, filter: null,
+    tally: t, deltas: new Array(12).fill(0), counters: { 'Tcp.ActiveOpens': 47, 'TcpExt.ListenDrops': 0 }, rates: {},
+    read: { rows: records.length, duplicates: 0, malformed: 0 }, history: Array.from({ length: 12 }, () => []), historyTimes: [],
+    ...extra,
+  };
+}
+
+const services = parseServices('http 80/tcp\npostgresql 5432/tcp\n');
+
+test('JSON: schema, all eleven states with zeros, service names, ISO time', () => {
+  const j = toJson(snapshotOf(S), 'box', services);
+  assert.equal(j.time, '2026-11-24T12:00:00.000Z');
+  assert.equal(j.host, 'box');
+  assert.deepEqual(Object.keys(j.states), [...STATE_NAMES]);
+  assert.equal(j.states.CLOSE_WAIT, 1);
+  assert.equal(j.states.SYN_RECV, 0);
+  assert.deepEqual(j.ports.map((p) => [p.port, p.direction, p.service, p.total]), [[80, 'in', 'http', 2], [5432, 'out', 'postgresql', 1]]);
+  assert.deepEqual(Object.keys(j.ports[0].states), [...STATE_NAMES]);
+  assert.deepEqual(j.peers.map((p) => p.address).sort(), ['10.0.0.7', '10.0.0.9']);
+});
+
+test('--once text: every state with its count and a bar, ports with service names, peers, counters', () => {
+  const out = formatOnce(snapshotOf(S), { host: 'box', services, width: 80, ascii: false, top: 10 });
+  const lines = out.split('\n');
+  assert.match(out, /^tcptally {2}box {2}2026-11-24T12:00:00.000Z {2}source netlink/);
+  assert.ok(lines.includes('CLOSE_WAIT         1 ' + '█'.repeat(59)), out);
+  assert.ok(lines.includes('SYN_RECV           0'));
+  assert.match(out, /^80 http\s+in\s+2\s+0\s+0\s+1\s/m);
+  assert.match(out, /^5432 postgresql\s+out\s+1\s+0\s+1\s/m);
+  assert.match(out, /^10\.0\.0\.7\s+1/m);
+  assert.match(out, /active opens 47/);
+  assert.ok(lines.every((l) => l.length <= 80), 'fits 80 columns');
+});
+
+test('--once text in ASCII has no UTF-8 at all', () => {
+  const out = formatOnce(snapshotOf(S), { host: 'box', services, width: 80, ascii: true, top: 1 });
+  assert.doesNotMatch(out, /[^\x00-\x7f]/);
+  assert.match(out, /\.\.\. 1 more/);
+});
+
+test('the slow fallback is marked as such', () => {
+  const out = formatOnce(snapshotOf(S, { source: 'si', sourceSlow: true }), { host: 'b', services, width: 80, ascii: false, top: 5 });
+  assert.match(out, /source si \(slow fallback\)/);
+});
