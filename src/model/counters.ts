@@ -63,12 +63,12 @@ export function counterRates(prev: Counters | null, cur: Counters, dtMs: number)
 }
 
 /** The counters the dashboard's strip and --once show, with their labels. */
-export const KEY_COUNTERS: readonly { name: string; label: string }[] = [
-  { name: 'Tcp.ActiveOpens', label: 'active opens' },
-  { name: 'Tcp.PassiveOpens', label: 'passive opens' },
-  { name: 'Tcp.OutRsts', label: 'resets sent' },
-  { name: 'Tcp.RetransSegs', label: 'retrans segs' },
-  { name: 'TcpExt.ListenOverflows', label: 'listen overflows' },
-  { name: 'TcpExt.ListenDrops', label: 'listen drops' },
-  { name: 'TcpExt.SyncookiesSent', label: 'SYN cookies sent' },
+export const KEY_COUNTERS: readonly { name: string; label: string; short: string }[] = [
+  { name: 'Tcp.ActiveOpens', label: 'active opens', short: 'act.opens' },
+  { name: 'Tcp.PassiveOpens', label: 'passive opens', short: 'pas.opens' },
+  { name: 'Tcp.OutRsts', label: 'resets sent', short: 'rst' },
+  { name: 'Tcp.RetransSegs', label: 'retrans segs', short: 'retrans' },
+  { name: 'TcpExt.ListenOverflows', label: 'listen overflows', short: 'ovfl' },
+  { name: 'TcpExt.ListenDrops', label: 'listen drops', short: 'drops' },
+  { name: 'TcpExt.SyncookiesSent', label: 'SYN cookies sent', short: 'cookies' },
 ];

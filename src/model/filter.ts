@@ -30,9 +30,15 @@ export type FilterNode =
   | { kind: 'and' | 'or'; a: FilterNode; b: FilterNode };
 
 export class FilterError extends Error {
-  constructor(message: string, readonly token: string, readonly column: number) {
-    super(message);
+  /** `what` says what was expected or wrong; token and column say where ('' and the end for "ended"). */
+  constructor(readonly what: string, readonly token: string, readonly column: number, ended = false) {
+    super(ended ? `${what}, but the expression ended` : `${what}, got "${token}" at column ${column}`);
     this.name = 'FilterError';
+  }
+
+  /** The place first, for a narrow prompt line: '"bogus" at column 11: expected a state, ...'. */
+  get short(): string {
+    return this.token ? `"${this.token}" at column ${this.column}: ${this.what}` : `${this.what}, but the expression ended`;
   }
 }
 
@@ -53,7 +59,7 @@ export function tokenize(src: string): Token[] {
     const m = TOKEN_RE.exec(src);
     if (!m) {
       const col = pos + (src.slice(pos).length - src.slice(pos).trimStart().length) + 1;
-      throw new FilterError(`unexpected character "${src[col - 1]}" at column ${col}`, src[col - 1], col);
+      throw new FilterError('unexpected character', src[col - 1], col);
     }
     out.push({ text: m[1], column: m.index + m[0].length - m[1].length + 1 });
     pos = TOKEN_RE.lastIndex;
@@ -97,8 +103,8 @@ export function parseFilter(src: string, opts: ParseOptions = {}): FilterNode | 
   const peek = (): Token | undefined => toks[i];
   const lower = (t: Token | undefined) => t?.text.toLowerCase();
   const fail = (t: Token | undefined, what: string): never => {
-    if (!t) throw new FilterError(`${what}, but the expression ended`, '', src.length + 1);
-    throw new FilterError(`${what}, got "${t.text}" at column ${t.column}`, t.text, t.column);
+    if (!t) throw new FilterError(what, '', src.length + 1, true);
+    throw new FilterError(what, t.text, t.column);
   };
 
   const parseOr = (): FilterNode => {

@@ -55,15 +55,18 @@ export class History {
 
   /** Summary of a series over the window: current, min, max, and rate per second over the window. */
   stats(series: number): SeriesStats {
-    const v = this.values(series);
-    const t = this.timesMs();
-    if (v.length === 0) return { current: 0, min: 0, max: 0, ratePerSec: 0, points: 0 };
-    let min = Infinity, max = -Infinity;
-    for (const x of v) { if (x < min) min = x; if (x > max) max = x; }
-    const span = (t[t.length - 1] - t[0]) / 1000;
-    const ratePerSec = span > 0 ? (v[v.length - 1] - v[0]) / span : 0;
-    return { current: v[v.length - 1], min, max, ratePerSec, points: v.length };
+    return seriesStats(this.values(series), this.timesMs());
   }
+}
+
+/** Current, min, max and rate per second (oldest to newest point) of a series and its times. */
+export function seriesStats(v: readonly number[], t: readonly number[]): SeriesStats {
+  if (v.length === 0) return { current: 0, min: 0, max: 0, ratePerSec: 0, points: 0 };
+  let min = Infinity, max = -Infinity;
+  for (const x of v) { if (x < min) min = x; if (x > max) max = x; }
+  const span = v.length === t.length ? (t[t.length - 1] - t[0]) / 1000 : 0;
+  const ratePerSec = span > 0 ? (v[v.length - 1] - v[0]) / span : 0;
+  return { current: v[v.length - 1], min, max, ratePerSec, points: v.length };
 }
 
 export interface SeriesStats {

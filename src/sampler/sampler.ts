@@ -13,6 +13,7 @@ import { STATE_SLOTS } from '../model/states.js';
 import { SocketTable } from '../model/table.js';
 import { Tallier, type Direction, type SortKey, type Tally } from '../model/tally.js';
 import type { ReadStats, Source, SourceName } from '../sources/types.js';
+import type { SnapshotStore } from './store.js';
 
 export const MIN_INTERVAL_MS = 100;
 export const MAX_INTERVAL_MS = 3_600_000;
@@ -27,6 +28,8 @@ export interface ViewParams {
 
 export interface Snapshot {
   seq: number;
+  /** Bumped by every filter or view change: a re-tally of the same sample has a higher one. */
+  viewVersion: number;
   /** Epoch ms when the sample started. */
   time: number;
   source: SourceName;
@@ -71,7 +74,7 @@ export function historyCapacity(intervalMs: number, seconds: number): number {
   return Math.max(2, Math.min(100_000, Math.ceil((seconds * 1000) / intervalMs)));
 }
 
-export class Sampler {
+export class Sampler implements SnapshotStore {
   private readonly table = new SocketTable(4096);
   private readonly tallier = new Tallier();
   private history: History;
@@ -84,6 +87,7 @@ export class Sampler {
   private readonly readCountersFn: () => Counters;
   private readonly now: () => number;
   private seq = 0;
+  private viewVersion = 0;
   private prevStates: number[] | null = null;
   private prevCounters: Counters | null = null;
   private prevTime = 0;
@@ -148,6 +152,7 @@ export class Sampler {
     const sampleMs = t2 - t0;
     const snap: Snapshot = {
       seq: ++this.seq,
+      viewVersion: this.viewVersion,
       time,
       source: this.source.name,
       sourceSlow: this.source.slow,
@@ -219,6 +224,7 @@ export class Sampler {
 
   /** A new filter: history restarts, since it follows what the view counts. */
   setFilter(text: string | null, node: FilterNode | null): void {
+    this.viewVersion++;
     this.filterText = text && node ? text : null;
     this.predicate = node ? compileFilter(node) : undefined;
     this.history = new History(this.history.capacity);
@@ -227,6 +233,7 @@ export class Sampler {
   }
 
   setView(view: Partial<ViewParams>): void {
+    this.viewVersion++;
     this.view = { ...this.view, ...view };
     this.resample();
   }
@@ -241,6 +248,7 @@ export class Sampler {
     const sameCounts = this.prevStates !== null;
     this.publish({
       ...prev,
+      viewVersion: this.viewVersion,
       filter: this.filterText,
       tally,
       tallyMs,

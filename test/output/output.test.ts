@@ -18,7 +18,7 @@ const S: SocketRecord[] = [
 export function snapshotOf(records: SocketRecord[], extra: Partial<Snapshot> = {}): Snapshot {
   const t = tally(tableOf(records));
   return {
-    seq: 1, time: Date.UTC(2026, 10, 24, 12, 0, 0), source: 'netlink', sourceSlow: false, intervalMs: 1000,
+    seq: 1, viewVersion: 0, time: Date.UTC(2026, 10, 24, 12, 0, 0), source: 'netlink', sourceSlow: false, intervalMs: 1000,
     effectiveIntervalMs: 1000, sampleMs: 1.5, readMs: 1, tallyMs: 0.5, stale: false, skippedTicks: 0, filter: null,
     tally: t, deltas: new Array(12).fill(0), counters: { 'Tcp.ActiveOpens': 47, 'TcpExt.ListenDrops': 0 }, rates: {},
     read: { rows: records.length, duplicates: 0, malformed: 0 }, history: Array.from({ length: 12 }, () => []), historyTimes: [],

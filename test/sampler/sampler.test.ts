@@ -2,32 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseFilter } from '../../src/model/filter.js';
-import { addRecord } from '../../src/model/records.js';
-import type { SocketRecord, SocketTable } from '../../src/model/table.js';
+import type { SocketRecord } from '../../src/model/table.js';
 import { Sampler, type Snapshot } from '../../src/sampler/sampler.js';
-import type { ReadStats, Source } from '../../src/sources/types.js';
-
-/** A fake source: serves scripted tables, can be slow, and records overlapping reads. */
-class FakeSource implements Source {
-  readonly name = 'proc' as const;
-  readonly slow = false;
-  readonly where = 'fake';
-  reads = 0;
-  inFlight = 0;
-  maxInFlight = 0;
-  constructor(public frames: SocketRecord[][], public delayMs = 0) {}
-  async read(t: SocketTable): Promise<ReadStats> {
-    this.inFlight++;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    if (this.delayMs) await sleep(this.delayMs);
-    const f = this.frames[Math.min(this.reads++, this.frames.length - 1)];
-    t.clear();
-    for (const r of f) addRecord(t, r);
-    this.inFlight--;
-    return { rows: f.length, duplicates: 0, malformed: 0 };
-  }
-  close() {}
-}
+import { FakeSource } from '../helpers/fakeSource.js';
 
 const tw = (n: number): SocketRecord[] =>
   Array.from({ length: n }, (_, i) => ({ family: 4, state: 6, laddr: '127.0.0.1', lport: 40000 + i, raddr: '127.0.0.2', rport: 80 }));

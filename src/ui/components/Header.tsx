@@ -1,0 +1,51 @@
+import { Box, Text } from 'ink';
+import type { Snapshot } from '../../sampler/sampler.js';
+import { count, ms, padRight, truncate } from '../format.js';
+import { accent, useTheme } from '../theme.js';
+
+export interface HeaderProps {
+  snap: Snapshot | null;
+  host: string;
+  os: string;
+  intervalMs: number;
+  paused: boolean;
+  filterText: string | null;
+  width: number;
+}
+
+function seconds(msv: number): string {
+  return msv % 1000 === 0 ? `${msv / 1000}s` : `${(msv / 1000).toFixed(msv < 1000 ? 2 : 1).replace(/0$/, '')}s`;
+}
+
+/** Two lines: who/where/how (host, OS, source, interval, cost) and what (totals, markers, filter). */
+export function Header({ snap, host, os, intervalMs, paused, filterText, width }: HeaderProps) {
+  const theme = useTheme();
+  const src = snap ? (snap.sourceSlow ? `${snap.source} (slow)` : snap.source) : '…';
+  const stretched = snap && snap.effectiveIntervalMs > intervalMs ? ` → ${seconds(snap.effectiveIntervalMs)}` : '';
+  const left = `tcptally  ${host}  src ${src}  every ${seconds(intervalMs)}${stretched}  sample ${snap ? ms(snap.sampleMs) : '…'}  ${os}`;
+  const markers: { text: string; color: 'warn' | 'alert' | 'info' }[] = [];
+  if (paused) markers.push({ text: 'PAUSED', color: 'warn' });
+  if (snap?.stale) markers.push({ text: stretched ? 'STALE: SLOW SAMPLES' : 'STALE', color: 'alert' });
+  const markLen = markers.reduce((a, m) => a + m.text.length + 1, 0);
+  const t = snap?.tally;
+  const totals = t
+    ? `sockets ${count(t.total)}${filterText ? ` of ${count(t.scanned)}` : ''}  IPv4 ${count(t.families.v4)}  IPv6 ${count(t.families.v6)}`
+    : 'sampling…';
+  const filter = filterText ? `  filter: ${filterText}` : '';
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate">
+        <Text bold>{padRight(truncate(left, Math.max(10, width - markLen), theme.ascii), width - markLen)}</Text>
+        {markers.map((m) => (
+          <Text key={m.text} inverse color={accent(theme, m.color)}>
+            {` ${m.text}`}
+          </Text>
+        ))}
+      </Text>
+      <Text wrap="truncate">
+        {totals}
+        {filter ? <Text color={accent(theme, 'info')} bold>{truncate(filter, Math.max(0, width - totals.length), theme.ascii)}</Text> : null}
+      </Text>
+    </Box>
+  );
+}

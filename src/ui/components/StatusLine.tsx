@@ -1,0 +1,36 @@
+import { Text } from 'ink';
+import { BINDINGS } from '../keymap.js';
+import { padRight, truncate } from '../format.js';
+import { accent, useTheme } from '../theme.js';
+
+export interface StatusLineProps {
+  prompt: { text: string; error: string | null } | null;
+  /** Extra words for the context (drill-down, paused). */
+  note: string;
+  width: number;
+}
+
+const HINTS = BINDINGS.filter((b) => b.hint && b.contexts.includes('main'));
+
+/** The bottom line: the most useful keys and "? help", or the filter prompt with its live error. */
+export function StatusLine({ prompt, note, width }: StatusLineProps) {
+  const theme = useTheme();
+  if (prompt) {
+    const head = `filter> ${prompt.text}`;
+    const status = prompt.error ? `  ✗ ${prompt.error}` : prompt.text.trim() ? '  ✓ Enter applies, Esc cancels' : '  (empty: all sockets)';
+    const st = theme.ascii ? status.replace('✗', 'x').replace('✓', 'ok') : status;
+    return (
+      <Text wrap="truncate">
+        <Text bold>{head}</Text>
+        <Text inverse> </Text>
+        <Text color={prompt.error ? accent(theme, 'alert') : accent(theme, 'dim')}>{truncate(st, Math.max(0, width - head.length - 1), theme.ascii)}</Text>
+      </Text>
+    );
+  }
+  const hints = HINTS.map((b) => `${b.label.split(/\s+/)[0]} ${b.hint}`).join(' ');
+  return (
+    <Text wrap="truncate">
+      <Text inverse>{padRight(truncate(`${note ? `${note}  ` : ''}${hints}`, width, theme.ascii), width)}</Text>
+    </Text>
+  );
+}

@@ -1,0 +1,78 @@
+/**
+ * The one keymap table: it drives key dispatch and the help screen (and the status line's hints).
+ * A context is where the binding applies: the main view, the help screen, the filter prompt.
+ */
+
+export type Context = 'main' | 'help' | 'prompt';
+
+export type ActionId =
+  | 'quit'
+  | 'help'
+  | 'filter'
+  | 'escape'
+  | 'sortNext'
+  | 'sortPrev'
+  | 'sortReverse'
+  | 'togglePane'
+  | 'up'
+  | 'down'
+  | 'pageUp'
+  | 'pageDown'
+  | 'home'
+  | 'end'
+  | 'drill'
+  | 'pause'
+  | 'faster'
+  | 'slower'
+  | 'trend'
+  | 'hideZero'
+  | 'promptSubmit'
+  | 'promptCancel'
+  | 'promptBackspace';
+
+export interface Binding {
+  action: ActionId;
+  /** Key names as keyName() gives them. */
+  keys: readonly string[];
+  /** How the help screen shows the keys. */
+  label: string;
+  help: string;
+  contexts: readonly Context[];
+  /** Shown in the status line, with this short text. */
+  hint?: string;
+}
+
+export const BINDINGS: readonly Binding[] = [
+  { action: 'quit', keys: ['q'], label: 'q', help: 'quit (the terminal is restored)', contexts: ['main', 'help'], hint: 'quit' },
+  { action: 'quit', keys: ['ctrl+c'], label: 'Ctrl-C', help: 'quit, from anywhere (also the filter prompt)', contexts: ['main', 'help', 'prompt'] },
+  { action: 'help', keys: ['?'], label: '?', help: 'this help: keys and the eleven TCP states', contexts: ['main', 'help'], hint: 'help' },
+  { action: 'filter', keys: ['/'], label: '/', help: 'filter prompt (ss syntax: "tw and dport = 5432"); Enter applies, Esc cancels', contexts: ['main'], hint: 'filter' },
+  { action: 'escape', keys: ['escape'], label: 'Esc', help: 'leave help / leave drill-down / clear the filter', contexts: ['main', 'help'] },
+  { action: 'sortNext', keys: ['s', 'right'], label: 's  →', help: 'sort by the next column', contexts: ['main'], hint: 'sort' },
+  { action: 'sortPrev', keys: ['left'], label: '←', help: 'sort by the previous column', contexts: ['main'] },
+  { action: 'sortReverse', keys: ['S', 'r'], label: 'S  r', help: 'reverse the sort order', contexts: ['main'] },
+  { action: 'togglePane', keys: ['tab'], label: 'Tab', help: 'switch the table: service ports ⇄ remote peers', contexts: ['main'], hint: 'pane' },
+  { action: 'up', keys: ['k', 'up'], label: 'k  ↑', help: 'move the selection up (help: scroll)', contexts: ['main', 'help'] },
+  { action: 'down', keys: ['j', 'down'], label: 'j  ↓', help: 'move the selection down (help: scroll)', contexts: ['main', 'help'] },
+  { action: 'pageUp', keys: ['pageup'], label: 'PgUp', help: 'one page up', contexts: ['main', 'help'] },
+  { action: 'pageDown', keys: ['pagedown'], label: 'PgDn', help: 'one page down', contexts: ['main', 'help'] },
+  { action: 'home', keys: ['home', 'g'], label: 'Home g', help: 'first row', contexts: ['main', 'help'] },
+  { action: 'end', keys: ['end', 'G'], label: 'End  G', help: 'last row', contexts: ['main', 'help'] },
+  { action: 'drill', keys: ['enter'], label: 'Enter', help: 'on a port: drill down to its peers and states (Esc goes back)', contexts: ['main'], hint: 'drill' },
+  { action: 'pause', keys: ['space', 'p'], label: 'Space p', help: 'pause the view (sampling and history go on)', contexts: ['main'], hint: 'pause' },
+  { action: 'faster', keys: ['-'], label: '-', help: 'shorter interval (sample more often)', contexts: ['main'] },
+  { action: 'slower', keys: ['+', '='], label: '+', help: 'longer interval (sample less often)', contexts: ['main'] },
+  { action: 'trend', keys: ['t'], label: 't', help: 'trend the state of the sort column (TOTAL: all sockets)', contexts: ['main'], hint: 'trend' },
+  { action: 'hideZero', keys: ['z'], label: 'z', help: 'hide / show states that are zero', contexts: ['main'] },
+  { action: 'promptSubmit', keys: ['enter'], label: 'Enter', help: 'apply the filter (a bad one stays, with its error)', contexts: ['prompt'] },
+  { action: 'promptCancel', keys: ['escape'], label: 'Esc', help: 'cancel the prompt', contexts: ['prompt'] },
+  { action: 'promptBackspace', keys: ['backspace'], label: 'Backspace', help: 'delete a character', contexts: ['prompt'] },
+];
+
+const index = new Map<string, ActionId>();
+for (const b of BINDINGS) for (const c of b.contexts) for (const k of b.keys) index.set(`${c} ${k}`, b.action);
+
+/** The action bound to a key in a context, if any. */
+export function actionFor(context: Context, key: string): ActionId | undefined {
+  return index.get(`${context} ${key}`);
+}

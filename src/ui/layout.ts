@@ -1,0 +1,45 @@
+/** Pure layout: how many lines each part gets on a terminal of a given size. */
+
+export const MIN_COLUMNS = 64;
+export const MIN_ROWS = 16;
+
+export interface Layout {
+  tooSmall: boolean;
+  /** Lines the frame may use: one less than the terminal (a full-height frame makes Ink 6 clear the screen). */
+  lines: number;
+  header: number;
+  bars: number;
+  trend: number;
+  counters: number;
+  /** Drill-down title line. */
+  drill: number;
+  tableHeader: number;
+  tableRows: number;
+  status: number;
+}
+
+/**
+ * Header 2, state bars (11, or the non-zero ones), trend 1, counters 1, table header 1 (+1 in a
+ * drill-down), status 1; the table takes what is left. When that is under 3 rows, the bars give up
+ * their zero-count lines first.
+ */
+export function computeLayout(columns: number, rows: number, barLines: number, nonZeroBars: number, drill: boolean): Layout {
+  const lines = rows - 1;
+  const fixed = 2 + 1 + 1 + 1 + (drill ? 1 : 0) + 1;
+  let bars = barLines;
+  if (lines - fixed - bars < 3) bars = Math.max(1, Math.min(bars, nonZeroBars));
+  const tableRows = lines - fixed - bars;
+  const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS || tableRows < 1;
+  return {
+    tooSmall,
+    lines,
+    header: 2,
+    bars,
+    trend: 1,
+    counters: 1,
+    drill: drill ? 1 : 0,
+    tableHeader: 1,
+    tableRows: Math.max(0, tableRows),
+    status: 1,
+  };
+}

@@ -1,2 +1,0 @@
-// placeholder replaced by the dashboard
-export async function runDashboard(_: unknown): Promise<number> { return 0; }

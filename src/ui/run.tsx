@@ -1,0 +1,70 @@
+/** Mounts the dashboard on the terminal and takes it down cleanly on every exit path. */
+
+import { render } from 'ink';
+import type { Config } from '../args.js';
+import type { FilterNode } from '../model/filter.js';
+import type { Services } from '../model/services.js';
+import type { SnapshotStore } from '../sampler/store.js';
+import { App } from './App.js';
+import { enterTerminal } from './terminal.js';
+import { ThemeContext } from './theme.js';
+import { initialViewState } from './viewState.js';
+
+export interface DashboardOptions {
+  sampler: SnapshotStore;
+  cfg: Config;
+  services: Services;
+  host: string;
+  filter: FilterNode | null;
+}
+
+/** OS and kernel for the header, read once (systeminformation), never blocking the first frame. */
+async function osLine(): Promise<string> {
+  try {
+    const si = await import('systeminformation');
+    const o = await si.osInfo();
+    return `${o.distro || o.platform} ${o.kernel}`.trim();
+  } catch {
+    return process.platform;
+  }
+}
+
+export async function runDashboard({ sampler, cfg, services, host, filter }: DashboardOptions): Promise<number> {
+  return new Promise<number>((resolve) => {
+    let done = false;
+    let os = '';
+    const finish = (code: number, message?: string) => {
+      if (done) return;
+      done = true;
+      sampler.close();
+      try {
+        instance.unmount();
+      } catch {
+        /* already unmounted */
+      }
+      guard.restore();
+      if (message) process.stderr.write(`tcptally: ${message}\n`);
+      resolve(code);
+    };
+    const guard = enterTerminal(process.stdout, { onStop: (code) => finish(code) });
+    process.on('uncaughtException', (err) => finish(1, `internal error: ${err.message}`));
+    sampler.onError((err) => finish(1, err.message));
+
+    const initial = initialViewState({ intervalMs: cfg.intervalMs, filterText: cfg.filterText, filter });
+    const tree = (osText: string) => (
+      <ThemeContext.Provider value={{ color: cfg.color, ascii: cfg.ascii }}>
+        <App store={sampler} host={host} os={osText} services={services} initial={initial} onQuit={() => finish(0)} />
+      </ThemeContext.Provider>
+    );
+    const instance = render(tree(os), {
+      exitOnCtrlC: false,
+      patchConsole: false,
+      maxFps: 20,
+    });
+    sampler.start();
+    void osLine().then((text) => {
+      os = text;
+      if (!done) instance.rerender(tree(os));
+    });
+  });
+}

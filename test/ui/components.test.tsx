@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { render } from 'ink-testing-library';
+import { parseServices } from '../../src/model/services.js';
+import type { PeerRow, PortRow } from '../../src/model/tally.js';
+import { CountersStrip } from '../../src/ui/components/CountersStrip.js';
+import { StateBars } from '../../src/ui/components/StateBars.js';
+import { StatusLine } from '../../src/ui/components/StatusLine.js';
+import { Table } from '../../src/ui/components/Table.js';
+import { Trend } from '../../src/ui/components/Trend.js';
+import { ThemeContext } from '../../src/ui/theme.js';
+
+const strip = (s: string | undefined) => (s ?? '').replace(/\x1b\[[0-9;]*m/g, '');
+const counts = (m: Record<number, number>) => Array.from({ length: 12 }, (_, i) => m[i] ?? 0);
+
+test('StateBars: exact frame of a small case (largest state fills the bar, zeros hidden with z)', () => {
+  const { lastFrame } = render(
+    <StateBars states={counts({ 1: 40, 6: 20, 3: 1 })} deltas={counts({ 6: 5, 1: -2 })} hideZero trend={6} width={40} />,
+  );
+  assert.equal(
+    strip(lastFrame()),
+    [
+      ' ESTABLISHED       40 -2      ██████████',
+      ' SYN_RECV           1         ▎',
+      '>TIME_WAIT         20 +5      █████',
+    ].join('\n'),
+  );
+});
+
+test('StateBars: all eleven rows by default, each within the width', () => {
+  const { lastFrame } = render(<StateBars states={counts({ 1: 5 })} deltas={counts({})} hideZero={false} trend={0} width={80} />);
+  const lines = strip(lastFrame()).split('\n');
+  assert.equal(lines.length, 11);
+  assert.ok(lines.every((l) => l.length <= 80));
+});
+
+test('StateBars in ASCII uses # bars', () => {
+  const { lastFrame } = render(
+    <ThemeContext.Provider value={{ color: false, ascii: true }}>
+      <StateBars states={counts({ 1: 4, 6: 2 })} deltas={counts({})} hideZero trend={0} width={34} />
+    </ThemeContext.Provider>,
+  );
+  assert.equal(strip(lastFrame()), [' ESTABLISHED        4         ####', ' TIME_WAIT          2         ##'].join('\n'));
+});
+
+test('Trend: sparkline with now/min/max/rate', () => {
+  const { lastFrame } = render(<Trend series={6} values={[0, 2, 4, 8]} times={[0, 1000, 2000, 3000]} width={60} />);
+  const f = strip(lastFrame());
+  assert.match(f, /^ TIME_WAIT {4}▁▃▅█ +now 8 min 0 max 8 \+2\.7\/s$/);
+  assert.ok(f.length <= 60);
+});
+
+test('CountersStrip: per-second rates with short labels', () => {
+  const { lastFrame } = render(<CountersStrip rates={{ 'Tcp.ActiveOpens': 12, 'Tcp.PassiveOpens': 3, 'TcpExt.ListenDrops': 0.5 }} width={80} />);
+  assert.equal(strip(lastFrame()), ' /s act.opens 12 · pas.opens 3 · drops 0.5');
+  const none = render(<CountersStrip rates={{}} width={80} />);
+  assert.match(strip(none.lastFrame()), /after the second sample/);
+});
+
+const services = parseServices('postgresql 5432/tcp\nhttp 80/tcp\n');
+const st = (m: Record<number, number>) => counts(m);
+const ports: PortRow[] = [
+  { port: 5432, direction: 'out', total: 300, states: st({ 1: 10, 6: 290 }) },
+  { port: 80, direction: 'in', total: 12, states: st({ 10: 1, 8: 11 }) },
+];
+
+test('Table (ports): header with the sort marker, service names, directions, selection; fits 80 columns', () => {
+  const { lastFrame } = render(<Table pane="ports" rows={ports} totalRows={2} sortColumn={1} ascending={false} selected={1} height={3} width={80} services={services} />);
+  const lines = strip(lastFrame()).split('\n');
+  assert.equal(lines.length, 3);
+  assert.match(lines[0], /^ PORT SERVICE +DIR +▼TOTAL +ESTAB +TIME_W +CLOSE_W +SYN_RCV +SYN_SNT +FIN_W2$/);
+  assert.match(lines[1], /^ 5432 postgresql +out +300 +10 +290 +\. +\. +\. +\.\s*$/);
+  assert.match(lines[2], /^ {3}80 http +in +12 +\. +\. +11 +\. +\. +\.\s*$/);
+  assert.ok(lines.every((l) => l.length <= 80), 'fits');
+});
+
+test('Table scrolls to keep the selection visible', () => {
+  const many: PortRow[] = Array.from({ length: 20 }, (_, i) => ({ port: 1000 + i, direction: 'out', total: 20 - i, states: st({ 1: 20 - i }) }));
+  const { lastFrame } = render(<Table pane="ports" rows={many} totalRows={20} sortColumn={1} ascending={false} selected={12} height={5} width={80} services={services} />);
+  const lines = strip(lastFrame()).split('\n');
+  assert.match(lines[1], /^ 1008 /);
+  assert.match(lines[5], /^ 1012 /);
+});
+
+test('Table (peers and host:port): IPv6 in brackets with a port', () => {
+  const peers: PeerRow[] = [{ address: '2001:db8::7', port: 443, total: 3, states: st({ 1: 3 }) }, { address: '10.0.0.9', port: 5432, total: 2, states: st({ 6: 2 }) }];
+  const { lastFrame } = render(<Table pane="peerPorts" rows={peers} totalRows={2} sortColumn={0} ascending selected={0} height={2} width={80} services={services} />);
+  const lines = strip(lastFrame()).split('\n');
+  assert.match(lines[0], /^REMOTE HOST:PORT▲/);
+  assert.match(lines[1], /^\[2001:db8::7\]:443 +3 +3/);
+  assert.match(lines[2], /^10\.0\.0\.9:5432 +2 +\. +2/);
+});
+
+test('StatusLine: key hints, or the prompt with its live error', () => {
+  const hints = strip(render(<StatusLine prompt={null} note="" width={80} />).lastFrame());
+  assert.match(hints, /^q quit \? help \/ filter s sort Tab pane Enter drill Space pause t trend\s*$/);
+  const bad = strip(render(<StatusLine prompt={{ text: 'estab and x', error: '"x" at column 11: expected a state' }} note="" width={80} />).lastFrame());
+  assert.match(bad, /^filter> estab and x {3}✗ "x" at column 11: expected a state$/);
+  const ok = strip(render(<StatusLine prompt={{ text: 'tw', error: null }} note="" width={80} />).lastFrame());
+  assert.match(ok, /✓ Enter applies/);
+});
