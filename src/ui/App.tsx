@@ -18,8 +18,7 @@ import { Table } from './components/Table.js';
 import { Trend } from './components/Trend.js';
 import { count, padRight } from './format.js';
 import { useSnapshot, useTerminalSize } from './hooks.js';
-import { actionFor, type Context } from './keymap.js';
-import { keyName } from './keys.js';
+import { keyNames } from './keys.js';
 import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
 import { KEY_STATE_COLUMNS, TCP_STATES } from '../model/states.js';
 import { initialViewState, reduce, SORT_COLUMNS, type ViewAction, type ViewContext, type ViewState } from './viewState.js';
@@ -53,7 +52,8 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
   const { stdout } = useStdout();
   const { columns, rows: termRows } = useTerminalSize(stdout);
   const live = useSnapshot(store);
-  const ctxRef = useRef<ViewContext>({ rows: 0, page: 1, selectedPort: null, helpMax: 0, resolvePort: services.portOf });
+  const snapRef = useRef<Snapshot | null>(null);
+  const ctxRef = useRef<ViewContext>({ rowCount: () => 0, page: 1, portAt: () => null, helpMax: 0, resolvePort: services.portOf });
   const [view, dispatch] = useReducer((s: ViewState, a: ViewAction) => reduce(s, a, ctxRef.current), initial);
 
   // Pause freezes what is shown; sampling and history go on. A view change (sort, filter, drill-down)
@@ -93,22 +93,23 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
   const layout = computeLayout(columns, termRows, barLines, nonZero, !!view.focus);
   const { rows, total } = tableRows(snap, view);
   const sel = Math.min(view.selected, Math.max(0, rows.length - 1));
-  const selectedRow = rows[sel];
+  snapRef.current = snap;
   ctxRef.current = {
-    rows: rows.length,
+    rowCount: (s) => tableRows(snapRef.current, s).rows.length,
     page: layout.tableRows,
-    selectedPort: view.pane === 'ports' && selectedRow ? { port: (selectedRow as PortRow).port, direction: (selectedRow as PortRow).direction } : null,
+    portAt: (s) => {
+      if (s.pane !== 'ports') return null;
+      const r = tableRows(snapRef.current, s).rows;
+      const row = r[Math.min(s.selected, r.length - 1)] as PortRow | undefined;
+      return row ? { port: row.port, direction: row.direction } : null;
+    },
     helpMax: Math.max(0, helpLines(columns, () => undefined).length - (layout.lines - 1)),
     resolvePort: services.portOf,
   };
 
   const handlerRef = useRef<(input: string, key: Key) => void>(() => {});
   handlerRef.current = (input, key) => {
-    const context: Context = view.help ? 'help' : view.prompt ? 'prompt' : 'main';
-    const name = keyName(input, key);
-    const action = actionFor(context, name);
-    if (action) dispatch({ type: action });
-    else if (context === 'prompt' && input && !key.ctrl && !key.meta) dispatch({ type: 'type', text: input });
+    for (const k of keyNames(input, key)) dispatch({ type: 'key', name: k.name, text: k.text });
   };
   // one stable handler: an inline closure would re-subscribe stdin on every render (Ink 6.8)
   const onInput = useCallback((input: string, key: Key) => handlerRef.current(input, key), []);

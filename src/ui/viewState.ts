@@ -7,7 +7,7 @@ import { FilterError, parseFilter, type FilterNode } from '../model/filter.js';
 import { KEY_STATE_COLUMNS } from '../model/states.js';
 import type { Direction, SortKey } from '../model/tally.js';
 import { clampInterval } from '../sampler/sampler.js';
-import type { ActionId } from './keymap.js';
+import { actionFor, type ActionId, type Context } from './keymap.js';
 
 /** The table: service ports, remote hosts, or remote host:port. */
 export type Pane = 'ports' | 'peers' | 'peerPorts';
@@ -62,15 +62,19 @@ export function initialViewState(opts: { intervalMs: number; filterText?: string
   };
 }
 
-export type ViewAction = { type: ActionId } | { type: 'type'; text: string };
+export type ViewAction =
+  | { type: ActionId }
+  | { type: 'type'; text: string }
+  /** A key as keyName() names it, with its text: mapped through the keymap table for the current context. */
+  | { type: 'key'; name: string; text: string };
 
 export interface ViewContext {
-  /** Rows in the current table. */
-  rows: number;
+  /** Rows in the table that state `s` shows (functions of the state: a burst of keys changes it as it goes). */
+  rowCount(s: ViewState): number;
   /** Visible rows of the table (a page). */
   page: number;
-  /** The port row under the selection, for drill-down. */
-  selectedPort: { port: number; direction: Direction } | null;
+  /** The port row under the selection of state `s`, for drill-down. */
+  portAt(s: ViewState): { port: number; direction: Direction } | null;
   /** Lines the help screen has beyond one page (its scroll limit). */
   helpMax: number;
   resolvePort?: (name: string) => number | undefined;
@@ -87,8 +91,19 @@ function validate(text: string, ctx: ViewContext): { node: FilterNode | null; er
 
 const clamp = (x: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, x));
 
+export function contextOf(s: ViewState): Context {
+  return s.help ? 'help' : s.prompt ? 'prompt' : 'main';
+}
+
 export function reduce(s: ViewState, a: ViewAction, ctx: ViewContext): ViewState {
-  const last = Math.max(0, ctx.rows - 1);
+  if (a.type === 'key') {
+    const context = contextOf(s);
+    const action = actionFor(context, a.name);
+    if (action) return reduce(s, { type: action }, ctx);
+    if (context === 'prompt' && a.text && !a.name.startsWith('ctrl+')) return reduce(s, { type: 'type', text: a.text }, ctx);
+    return s;
+  }
+  const last = Math.max(0, ctx.rowCount(s) - 1);
   const page = Math.max(1, ctx.page);
   if (s.help) {
     switch (a.type) {
@@ -152,8 +167,10 @@ export function reduce(s: ViewState, a: ViewAction, ctx: ViewContext): ViewState
     case 'home': return { ...s, selected: 0 };
     case 'end': return { ...s, selected: last };
     case 'drill':
-      if (s.pane !== 'ports' || s.focus || !ctx.selectedPort) return s;
-      return { ...s, focus: ctx.selectedPort, pane: 'peers', selected: 0 };
+    {
+      const port = s.pane === 'ports' && !s.focus ? ctx.portAt(s) : null;
+      return port ? { ...s, focus: port, pane: 'peers', selected: 0 } : s;
+    }
     case 'pause': return { ...s, paused: !s.paused };
     case 'faster': return { ...s, intervalMs: stepInterval(s.intervalMs, -1) };
     case 'slower': return { ...s, intervalMs: stepInterval(s.intervalMs, +1) };

@@ -37,7 +37,7 @@ test('every binding is on the help screen, with its keys and description', () =>
   }
 });
 
-const ctx: ViewContext = { rows: 10, page: 4, selectedPort: { port: 80, direction: 'in' }, helpMax: 30 };
+const ctx: ViewContext = { rowCount: () => 10, page: 4, portAt: () => ({ port: 80, direction: 'in' }), helpMax: 30 };
 
 test('every main-screen binding changes the view state (no key is dead)', () => {
   const base: ViewState = { ...initialViewState({ intervalMs: 1000 }), selected: 3, filterText: 'tw', filter: { kind: 'state', codes: [6] } };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { initialViewState, reduce, SORT_COLUMNS, stepInterval, type ViewAction, type ViewContext, type ViewState } from '../../src/ui/viewState.js';
 
-const ctx: ViewContext = { rows: 20, page: 5, selectedPort: { port: 5432, direction: 'out' }, helpMax: 10 };
+const ctx: ViewContext = { rowCount: () => 20, page: 5, portAt: (s) => (s.pane === 'ports' ? { port: 5432, direction: 'out' } : null), helpMax: 10 };
 const run = (s: ViewState, ...as: ViewAction[]) => as.reduce((x, a) => reduce(x, a, ctx), s);
 const init = () => initialViewState({ intervalMs: 1000 });
 const typeText = (text: string): ViewAction => ({ type: 'type', text });

@@ -1,0 +1,161 @@
+/**
+ * End to end in a real terminal: the built tcptally in a tmux pane of 80×24 and 120×40, against real
+ * loopback sockets this test creates; the screen is read with capture-pane and compared with ss.
+ */
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { SocketFarm, ssCounts } from '../helpers/sockets.js';
+import { TmuxPane, tmuxAvailable } from '../helpers/tmux.js';
+
+const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+const REQUIRE_ALL = process.env.CI === 'true' || process.env.CI === '1';
+/** Whether any SGR sequence sets a colour: 30-38, 40-48, 90-97, 100-107 (39/49 only reset to default). */
+function hasColour(screen: string): boolean {
+  for (const m of screen.matchAll(/\x1b\[([0-9;]*)m/g)) {
+    for (const p of m[1].split(';').map(Number)) {
+      if ((p >= 30 && p <= 38) || (p >= 40 && p <= 48) || (p >= 90 && p <= 97) || (p >= 100 && p <= 107)) return true;
+    }
+  }
+  return false;
+}
+
+/** The frame uses at most rows − 1 lines: the terminal's last line stays blank. */
+function assertFits(screen: string, columns: number, rows: number): void {
+  const lines = screen.replace(/\n$/, '').split('\n');
+  assert.equal(lines.length, rows);
+  assert.equal(lines[rows - 1].trim(), '', 'the last line is left blank');
+  assert.ok(lines.every((l) => l.length <= columns));
+}
+
+describe('the dashboard in a real terminal', { skip: !tmuxAvailable() && !REQUIRE_ALL ? 'tmux not installed' : false }, () => {
+  const farm = new SocketFarm();
+  let leak = 0, db = 0, web = 0;
+  const panes: TmuxPane[] = [];
+
+  before(async () => {
+    leak = await farm.listen('127.0.0.1'); // a service that never closes: CLOSE_WAIT piles up
+    db = await farm.closingListener('127.0.0.1'); // a backend we open and close: TIME_WAIT storm
+    web = await farm.listen('::1');
+    await farm.closeWait('127.0.0.1', leak, 6);
+    await farm.timeWait('127.0.0.1', db, 9);
+    await farm.established('::1', web, 3);
+  });
+
+  after(async () => {
+    for (const p of panes) p.kill();
+    await farm.closeAll();
+  });
+
+  function open(name: string, columns: number, rows: number, args: string[] = [], env: Record<string, string> = {}) {
+    const pane = new TmuxPane(name);
+    panes.push(pane);
+    pane.start([process.execPath, CLI, '--interval', '0.5', ...args], columns, rows, env);
+    return pane;
+  }
+
+  const ourFilter = () => `port = ${leak} or port = ${db} or port = ${web}`;
+
+  test('80×24: counts for our ports equal ss; filter, sort, help, q; the terminal is restored', async () => {
+    const pane = open('small', 80, 24);
+    let screen = await pane.waitFor(/sockets \d+/);
+    assert.equal(pane.info('#{alternate_on}'), '1', 'runs on the alternate screen');
+    assert.equal(pane.restored().cursorShown, false, 'cursor hidden while running');
+    assertFits(screen, 80, 24);
+
+    pane.send(['/']);
+    pane.send([`${ourFilter()} and bogus`], true);
+    screen = await pane.waitFor(/filter> .*"bogus"/);
+    pane.send(['Enter']);
+    await pane.waitFor(/filter> .*bogus/); // a bad filter stays, nothing lost
+    for (let i = 0; i < ' and bogus'.length; i++) pane.send(['BSpace']);
+    pane.send(['Enter']);
+    screen = await pane.waitFor(/filter: port =/);
+
+    const ss = ssCounts(new Set([leak, db, web]));
+    const shown = (name: string) => Number(new RegExp(`^.${name} +(\\d+)`, 'm').exec(screen)?.[1]);
+    await pane.waitFor(new RegExp(`CLOSE_WAIT +${ss.get('CLOSE-WAIT')}\\b`));
+    screen = pane.capture();
+    assert.equal(shown('CLOSE_WAIT'), ss.get('CLOSE-WAIT'));
+    assert.equal(shown('TIME_WAIT'), ss.get('TIME-WAIT'));
+    assert.equal(shown('FIN_WAIT2'), ss.get('FIN-WAIT-2'));
+    assert.equal(shown('ESTABLISHED'), ss.get('ESTAB'));
+    assert.equal(shown('LISTEN'), ss.get('LISTEN'));
+    // the leaking port is a row with its CLOSE_WAIT count; the TIME_WAIT backend counts "out"
+    assert.match(screen, new RegExp(`^ *${leak} .* in +${6 + 1} +\\. +\\. +6 `, 'm'));
+    assert.match(screen, new RegExp(`^ *${db} .* out +9 +\\. +9 `, 'm'));
+
+    pane.send(['s', 's', 's']); // ESTAB → TIME_W → CLOSE_W
+    screen = await pane.waitFor(/▼CLOSE_W/);
+    const firstRow = screen.split('\n').findIndex((l) => /PORT SERVICE/.test(l)) + 1;
+    assert.match(screen.split('\n')[firstRow], new RegExp(`^ *${leak} `), 'sorted by CLOSE_WAIT: the leaker first');
+
+    pane.send(['?']);
+    await pane.waitFor(/^KEYS/m);
+    pane.send(['Escape']);
+    await pane.waitFor(/PORT SERVICE/);
+
+    pane.send(['q']);
+    await pane.waitDead();
+    assert.equal(pane.info('#{alternate_on}'), '0', 'out of the alternate screen after q');
+    assert.deepEqual(pane.restored(), { cursorShown: true, leftAltScreen: true }, 'cursor visible after q');
+    assert.match(pane.capture(), /^\[exit 0\]$/m, 'exit status 0, printed on the normal screen');
+  });
+
+  test('120×40: more rows, Tab to peers, Enter drills down; SIGTERM restores the terminal', async () => {
+    const pane = open('large', 120, 40, ['--filter', ourFilter()]);
+    let screen = await pane.waitFor(new RegExp(`^ *${leak} `, 'm'));
+    assertFits(screen, 120, 40);
+    pane.send(['Tab']);
+    screen = await pane.waitFor(/REMOTE HOST/);
+    assert.match(screen, /^127\.0\.0\.1 +\d+/m);
+    pane.send(['Tab', 'Tab']); // host:port, then back to ports
+    await pane.waitFor(/PORT SERVICE/);
+    pane.send(['s', 's', 's', 'Enter']); // sort by CLOSE_W, drill into the leaker
+    screen = await pane.waitFor(/drill-down: port/);
+    assert.match(screen, new RegExp(`drill-down: port ${leak} .*CLOSE_W 6`));
+    process.kill(pane.pid, 'SIGTERM');
+    await pane.waitDead();
+    assert.match(pane.capture(), /^\[exit 143\]$/m);
+    assert.equal(pane.info('#{alternate_on}'), '0', 'out of the alternate screen after SIGTERM');
+    assert.deepEqual(pane.restored(), { cursorShown: true, leftAltScreen: true });
+  });
+
+  test('SIGHUP (the SSH session dropped) restores the terminal', async () => {
+    const pane = open('hup', 80, 24);
+    await pane.waitFor(/sockets \d+/);
+    process.kill(pane.pid, 'SIGHUP');
+    await pane.waitDead();
+    assert.match(pane.capture(), /^\[exit 129\]$/m);
+    assert.equal(pane.info('#{alternate_on}'), '0');
+    assert.deepEqual(pane.restored(), { cursorShown: true, leftAltScreen: true });
+  });
+
+  test('NO_COLOR leaves no colour escapes on the screen (and colour is there without it)', async () => {
+    const plain = open('nocolor', 100, 30, [], { NO_COLOR: '1' });
+    await plain.waitFor(/sockets \d+/);
+    await plain.waitFor(/LISTEN/);
+    assert.equal(hasColour(plain.capture(true)), false);
+    const coloured = open('color', 100, 30);
+    await coloured.waitFor(/LISTEN/);
+    assert.equal(hasColour(coloured.capture(true)), true, 'the check can fail');
+    plain.send(['q']);
+    coloured.send(['q']);
+  });
+
+  test('a terminal too small says so instead of a garbled frame', async () => {
+    const pane = open('tiny', 50, 12);
+    await pane.waitFor(/terminal too small: need 64×16, have 50×12/);
+    pane.send(['q']);
+    await pane.waitDead();
+    assert.equal(pane.info('#{alternate_on}'), '0');
+  });
+
+  test('a non-UTF-8 locale gets ASCII bars', async () => {
+    const pane = open('ascii', 100, 30, [], { LANG: 'C', LC_ALL: 'C' });
+    const screen = await pane.waitFor(/LISTEN +\d+ +#/);
+    assert.doesNotMatch(screen, /[█▏▎▍▌▋▊▉▁▂▃▄▅▆▇]/);
+    pane.send(['q']);
+  });
+});
