@@ -96,6 +96,10 @@ async function main(): Promise<void> {
     fail(EXIT_USAGE, 'the dashboard needs a terminal on stdin and stdout (and TERM other than dumb)');
   }
   if (interactive) {
+    // Ink draws nothing until exit when CI or CONTINUOUS_INTEGRATION is set (is-in-ci, read when Ink
+    // loads). This is a real terminal, so drop them before the UI module is imported.
+    delete process.env.CI;
+    delete process.env.CONTINUOUS_INTEGRATION;
     const { runDashboard } = await import('./ui/run.js');
     const code = await runDashboard({ sampler, cfg, services, host: hostname(), filter });
     process.exit(code);

@@ -126,7 +126,7 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
   const note = [view.paused ? 'PAUSED' : '', view.focus ? 'Esc back' : ''].filter(Boolean).join(' ');
   return (
     <Box flexDirection="column" width={columns} height={layout.lines}>
-      <Header snap={snap} host={host} os={os} intervalMs={view.intervalMs} paused={view.paused} filterText={view.filterText} width={columns} />
+      <Header snap={snap} host={host} os={os} intervalMs={view.intervalMs} paused={view.paused} filterText={snap ? snap.filter : view.filterText} width={columns} />
       <StateBars states={states} deltas={snap?.deltas ?? states.map(() => 0)} hideZero={view.hideZero || layout.bars < barLines} trend={view.trend} width={columns} />
       <Trend series={view.trend} values={snap?.history[view.trend] ?? []} times={snap?.historyTimes ?? []} width={columns} />
       <CountersStrip rates={snap?.rates ?? {}} width={columns} />

@@ -41,6 +41,17 @@ export class TmuxPane {
     this.tmux('pipe-pane', '-t', 'main', `cat > '${this.outputFile}'`);
   }
 
+  /** The exit code the pane's shell printed after the program ("[exit N]"), waiting for it (bounded). */
+  async exitCode(ms = 5000): Promise<number> {
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      const m = /\[exit (\d+)\]/.exec(this.output());
+      if (m) return Number(m[1]);
+      await sleep(50);
+    }
+    throw new Error(`no exit code printed; last output: ${JSON.stringify(this.output().slice(-200))}`);
+  }
+
   /** What the program wrote to the terminal so far. */
   output(): string {
     try {
