@@ -16,6 +16,8 @@ import { procNetDir } from './sources/proc.js';
 export const EXIT_OK = 0;
 export const EXIT_RUNTIME = 1;
 export const EXIT_USAGE = 2;
+/** Rows per table the worker sends to the dashboard (sorted in the worker, so the top is the right top). */
+const DASHBOARD_TOP_ROWS = 500;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -100,8 +102,21 @@ async function main(): Promise<void> {
     // loads). This is a real terminal, so drop them before the UI module is imported.
     delete process.env.CI;
     delete process.env.CONTINUOUS_INTEGRATION;
+    // the dashboard samples in a worker thread: keys and frames never wait for a socket walk
+    const name = source.name;
+    source.close();
+    const { WorkerStore } = await import('./sampler/workerStore.js');
+    const store = new WorkerStore({
+      source: name,
+      pid: cfg.pid,
+      intervalMs: cfg.intervalMs,
+      historySeconds: cfg.historySeconds,
+      filterText: filter ? cfg.filterText : null,
+      filter,
+      view: { top: DASHBOARD_TOP_ROWS },
+    });
     const { runDashboard } = await import('./ui/run.js');
-    const code = await runDashboard({ sampler, cfg, services, host: hostname(), filter });
+    const code = await runDashboard({ sampler: store, cfg, services, host: hostname(), filter });
     process.exit(code);
   }
 

@@ -1,0 +1,73 @@
+/**
+ * The main thread's face of the worker sampler: a SnapshotStore for useSyncExternalStore. Keeps the
+ * last snapshot it received (the same object until a new one arrives) and forwards the view's knobs.
+ */
+
+import { Worker } from 'node:worker_threads';
+import type { FilterNode } from '../model/filter.js';
+import type { Snapshot, ViewParams } from './sampler.js';
+import type { SnapshotStore } from './store.js';
+import type { FromWorker, ToWorker, WorkerInit } from './worker.js';
+
+export class WorkerStore implements SnapshotStore {
+  private readonly worker: Worker;
+  private snapshot: Snapshot | null = null;
+  private readonly listeners = new Set<(s: Snapshot) => void>();
+  private readonly errorListeners = new Set<(e: Error) => void>();
+  private closed = false;
+
+  constructor(init: WorkerInit) {
+    this.worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+    this.worker.on('message', (m: FromWorker) => {
+      if (m.type === 'snapshot') {
+        this.snapshot = m.snap;
+        for (const fn of this.listeners) fn(m.snap);
+      } else this.fail(new Error(m.message));
+    });
+    this.worker.on('error', (err) => this.fail(err));
+  }
+
+  private fail(err: Error): void {
+    if (this.closed) return;
+    for (const fn of this.errorListeners) fn(err);
+  }
+
+  private send(m: ToWorker): void {
+    if (!this.closed) this.worker.postMessage(m);
+  }
+
+  subscribe = (fn: (s: Snapshot) => void): (() => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+
+  getSnapshot = (): Snapshot | null => this.snapshot;
+
+  onError(fn: (e: Error) => void): () => void {
+    this.errorListeners.add(fn);
+    return () => this.errorListeners.delete(fn);
+  }
+
+  setFilter(text: string | null, node: FilterNode | null): void {
+    this.send({ type: 'filter', text, node });
+  }
+
+  setView(view: Partial<ViewParams>): void {
+    this.send({ type: 'view', view });
+  }
+
+  setIntervalMs(ms: number): void {
+    this.send({ type: 'interval', ms });
+  }
+
+  start(): void {
+    this.send({ type: 'start' });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.send({ type: 'close' });
+    this.closed = true;
+    void this.worker.terminate();
+  }
+}
