@@ -90,7 +90,7 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
   const states = snap?.tally.states ?? new Array<number>(12).fill(0);
   const barLines = visibleStates(states, view.hideZero).length;
   const nonZero = TCP_STATES.filter((s) => (states[s.code] ?? 0) > 0).length;
-  const layout = computeLayout(columns, termRows, barLines, nonZero, !!view.focus);
+  const layout = computeLayout(columns, termRows, barLines, nonZero, !!view.focus, !!view.prompt);
   const { rows, total } = tableRows(snap, view);
   const sel = Math.min(view.selected, Math.max(0, rows.length - 1));
   snapRef.current = snap;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { SocketFarm, ssCounts } from '../helpers/sockets.js';
+import { SocketFarm, ssCounts, V4 } from '../helpers/sockets.js';
 import { TmuxPane, tmuxAvailable } from '../helpers/tmux.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
@@ -35,11 +35,11 @@ describe('the dashboard in a real terminal', { skip: !tmuxAvailable() && !REQUIR
   const panes: TmuxPane[] = [];
 
   before(async () => {
-    leak = await farm.listen('127.0.0.1'); // a service that never closes: CLOSE_WAIT piles up
-    db = await farm.closingListener('127.0.0.1'); // a backend we open and close: TIME_WAIT storm
+    leak = await farm.listen(V4); // a service that never closes: CLOSE_WAIT piles up
+    db = await farm.closingListener(V4); // a backend we open and close: TIME_WAIT storm
     web = await farm.listen('::1');
-    await farm.closeWait('127.0.0.1', leak, 6);
-    await farm.timeWait('127.0.0.1', db, 9);
+    await farm.closeWait(V4, leak, 6);
+    await farm.timeWait(V4, db, 9);
     await farm.established('::1', web, 3);
   });
 
@@ -55,7 +55,7 @@ describe('the dashboard in a real terminal', { skip: !tmuxAvailable() && !REQUIR
     return pane;
   }
 
-  const ourFilter = () => `port = ${leak} or port = ${db} or port = ${web}`;
+  const ourFilter = () => `(port = ${leak} or port = ${db} or port = ${web}) and (addr ${V4} or addr ::1)`;
 
   test('80×24: counts for our ports equal ss; filter, sort, help, q; the terminal is restored', async () => {
     const pane = open('small', 80, 24, [], { CI: 'true' }); // CI set must not stop Ink from drawing
@@ -66,12 +66,12 @@ describe('the dashboard in a real terminal', { skip: !tmuxAvailable() && !REQUIR
 
     pane.send(['/']);
     pane.send([`${ourFilter()} and bogus`], true);
-    screen = await pane.waitFor(/filter> .*"bogus"/);
+    screen = await pane.waitFor(/^filter> .*\n✗ "bogus" at column \d+/m);
     pane.send(['Enter']);
-    await pane.waitFor(/filter> .*bogus/); // a bad filter stays, nothing lost
+    await pane.waitFor(/^filter> .*bogus *\n✗/m); // a bad filter stays, nothing lost
     for (let i = 0; i < ' and bogus'.length; i++) pane.send(['BSpace']);
     pane.send(['Enter']);
-    screen = await pane.waitFor(/filter: port =/);
+    screen = await pane.waitFor(/filter: \(port =/);
 
     const ss = ssCounts(new Set([leak, db, web]));
     const shown = (name: string) => Number(new RegExp(`^.${name} +(\\d+)`, 'm').exec(screen)?.[1]);

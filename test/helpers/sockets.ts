@@ -8,7 +8,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export type Host = '127.0.0.1' | '::1';
+/**
+ * The tests' own IPv4 loopback address (all of 127/8 is on lo): sockets left over by anything else on
+ * the box (a bench run's 60 s of TIME_WAIT on 127.0.0.x) cannot be mistaken for the test's own, even
+ * where their ports collide.
+ */
+export const V4 = '127.0.77.1';
+export const V6 = '::1';
+export type Host = typeof V4 | typeof V6 | '127.0.0.1';
 
 export class SocketFarm {
   private servers: net.Server[] = [];
@@ -17,7 +24,7 @@ export class SocketFarm {
   readonly ports = new Set<number>();
 
   /** A listener on host; returns its port. Accepted sockets are kept open (allowHalfOpen: CLOSE_WAIT). */
-  async listen(host: Host | '::' = '127.0.0.1', port = 0): Promise<number> {
+  async listen(host: Host | '::' = V4, port = 0): Promise<number> {
     const server = net.createServer({ allowHalfOpen: true }, (s) => {
       s.on('error', () => {});
       this.sockets.push(s);
@@ -59,7 +66,7 @@ export class SocketFarm {
   }
 
   /** A listener whose accepted sockets close as soon as the peer does (for TIME_WAIT on the client). */
-  async closingListener(host: Host = '127.0.0.1'): Promise<number> {
+  async closingListener(host: Host = V4): Promise<number> {
     const server = net.createServer({ allowHalfOpen: false }, (s) => { s.on('error', () => {}); s.resume(); });
     await new Promise<void>((resolve) => server.listen({ host, port: 0 }, () => resolve()));
     this.servers.push(server);
@@ -115,8 +122,17 @@ export function removeDropRules(table = NFT_TABLE): void {
   spawnSync('nft', ['delete', 'table', 'inet', table], { stdio: 'ignore' });
 }
 
-/** Per-state counts from `ss -tanH` for sockets with a local or remote port in `ports`. */
-export function ssCounts(ports: Set<number>, netns?: string): Map<string, number> {
+/** Whether an ss address column ("127.0.77.1:80", "[::1]:80", "[::ffff:127.0.77.1]:80") is one of ours. */
+function ourAddress(col: string): boolean {
+  const host = col.slice(0, col.lastIndexOf(':')).replace(/^\[|\]$/g, '').replace(/^::ffff:/, '');
+  return host === V4 || host === V6;
+}
+
+/**
+ * Per-state counts from `ss -tanH` for sockets with a local or remote port in `ports` on the tests'
+ * addresses (V4, ::1). `anyAddress` drops the address check (a private network namespace).
+ */
+export function ssCounts(ports: Set<number>, netns?: string, anyAddress = false): Map<string, number> {
   const out = netns
     ? execFileSync('ip', ['netns', 'exec', netns, 'ss', '-tanH'], { encoding: 'utf8' })
     : execFileSync('ss', ['-tanH'], { encoding: 'utf8' });
@@ -127,6 +143,7 @@ export function ssCounts(ports: Set<number>, netns?: string): Map<string, number
     const lport = Number(f[3].slice(f[3].lastIndexOf(':') + 1));
     const rport = Number(f[4].slice(f[4].lastIndexOf(':') + 1));
     if (!ports.has(lport) && !ports.has(rport)) continue;
+    if (!anyAddress && !ourAddress(f[3]) && !ourAddress(f[4])) continue;
     counts.set(f[0], (counts.get(f[0]) ?? 0) + 1);
   }
   return counts;

@@ -1,4 +1,4 @@
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
 import { BINDINGS } from '../keymap.js';
 import { padRight, truncate } from '../format.js';
 import { accent, useTheme } from '../theme.js';
@@ -16,15 +16,22 @@ const HINTS = BINDINGS.filter((b) => b.hint && b.contexts.includes('main'));
 export function StatusLine({ prompt, note, width }: StatusLineProps) {
   const theme = useTheme();
   if (prompt) {
-    const head = `filter> ${prompt.text}`;
-    const status = prompt.error ? `  ✗ ${prompt.error}` : prompt.text.trim() ? '  ✓ Enter applies, Esc cancels' : '  (empty: all sockets)';
+    // two lines: what is typed (its end kept in view), then the live verdict at full width
+    const label = 'filter> ';
+    const room = Math.max(1, width - label.length - 1);
+    const text = prompt.text.length > room ? (theme.ascii ? '~' : '…') + prompt.text.slice(-(room - 1)) : prompt.text;
+    const status = prompt.error ? `✗ ${prompt.error}` : prompt.text.trim() ? '✓ Enter applies, Esc cancels' : '(empty: all sockets) Enter applies, Esc cancels';
     const st = theme.ascii ? status.replace('✗', 'x').replace('✓', 'ok') : status;
     return (
-      <Text wrap="truncate">
-        <Text bold>{head}</Text>
-        <Text inverse> </Text>
-        <Text color={prompt.error ? accent(theme, 'alert') : accent(theme, 'dim')}>{truncate(st, Math.max(0, width - head.length - 1), theme.ascii)}</Text>
-      </Text>
+      <Box flexDirection="column">
+        <Text wrap="truncate">
+          <Text bold>{label + text}</Text>
+          <Text inverse> </Text>
+        </Text>
+        <Text wrap="truncate" color={prompt.error ? accent(theme, 'alert') : accent(theme, 'dim')}>
+          {truncate(st, width, theme.ascii)}
+        </Text>
+      </Box>
     );
   }
   const hints = HINTS.map((b) => `${b.label.split(/\s+/)[0]} ${b.hint}`).join(' ');
