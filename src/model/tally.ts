@@ -5,12 +5,13 @@
  * direction "in"; any other socket counts under its remote port, direction "out". The LISTEN set is
  * taken from the whole table, so a filter never changes which ports count as "in".
  *
- * The walk allocates nothing per socket for states and ports (typed arrays indexed by port); peers need
- * one map entry per distinct remote host.
+ * The walk allocates nothing per socket: states and ports are typed arrays indexed by port, peers are
+ * typed open-addressing tables (KeyCounter); only the rows a list keeps become objects.
  */
 
 import { formatV4, formatV6, isMapped } from './address.js';
 import type { Predicate } from './filter.js';
+import { KEY_WORDS, KeyCounter, topCandidates } from './keycounter.js';
 import { STATE_SLOTS } from './states.js';
 import type { SocketTable } from './table.js';
 
@@ -63,13 +64,6 @@ export interface Tally {
   peerPortCount: number;
 }
 
-interface PeerAcc {
-  family: number;
-  w: [number, number, number, number];
-  port: number;
-  total: number;
-  states: number[];
-}
 
 export function compareRows<T extends CountRow>(
   sortBy: SortKey,
@@ -99,6 +93,8 @@ export class Tallier {
   private readonly portCounts = new Uint32Array(2 * 65536 * STATE_SLOTS);
   private readonly portTotals = new Uint32Array(2 * 65536);
   private touched = new Int32Array(1024);
+  private readonly peers = new KeyCounter();
+  private readonly peerPorts = new KeyCounter();
 
   tally(t: SocketTable, opts: TallyOptions = {}): Tally {
     const { filter, focus = null, sortBy = 'total', ascending = false, top = 0 } = opts;
@@ -110,8 +106,9 @@ export class Tallier {
     const states = new Array<number>(STATE_SLOTS).fill(0);
     let v4 = 0, v6 = 0, total = 0, nTouched = 0;
     const pc = this.portCounts, pt = this.portTotals;
-    const peers = new Map<number | string, PeerAcc>();
-    const peerPorts = new Map<number | string, PeerAcc>();
+    const peers = this.peers, peerPorts = this.peerPorts;
+    peers.clear();
+    peerPorts.clear();
     const focusKey = focus ? (focus.direction === 'in' ? 0 : 65536) + focus.port : -1;
 
     for (let i = 0; i < n; i++) {
@@ -135,18 +132,17 @@ export class Tallier {
       const at = i * 4;
       const r = t.raddr;
       const rp = t.rport[i];
-      let hostKey: number | string;
-      let fam = t.family[i];
-      if (fam === 4 || isMapped(r[at], r[at + 1], r[at + 2])) {
-        fam = 4;
-        hostKey = r[at + 3];
-        if (hostKey === 0 && rp === 0) continue;
+      if (t.family[i] === 4 || isMapped(r[at], r[at + 1], r[at + 2])) {
+        // IPv4, and IPv4-mapped peers of dual-stack sockets, count as one IPv4 host
+        const a = r[at + 3];
+        if (a === 0 && rp === 0) continue;
+        peers.bump(0, 0, 0, a, 0, st);
+        peerPorts.bump(0, 0, 0, a, rp, st);
       } else {
         if ((r[at] | r[at + 1] | r[at + 2] | r[at + 3]) === 0 && rp === 0) continue;
-        hostKey = `${r[at]},${r[at + 1]},${r[at + 2]},${r[at + 3]}`;
+        peers.bump(r[at], r[at + 1], r[at + 2], r[at + 3], V6_FLAG, st);
+        peerPorts.bump(r[at], r[at + 1], r[at + 2], r[at + 3], V6_FLAG | rp, st);
       }
-      bump(peers, hostKey, fam, r, at, 0, st);
-      bump(peerPorts, typeof hostKey === 'number' ? hostKey * 65536 + rp : `${hostKey},${rp}`, fam, r, at, rp, st);
     }
 
     const ports: PortRow[] = new Array(nTouched);
@@ -164,8 +160,8 @@ export class Tallier {
     }
     const cut = <T>(rows: T[]) => (top > 0 && rows.length > top ? rows.slice(0, top) : rows);
     ports.sort(compareRows(sortBy, ascending, portKeyCmp));
-    const peerRows = finishPeers(peers, false).sort(compareRows(sortBy, ascending, peerKeyCmp));
-    const peerPortRows = finishPeers(peerPorts, true).sort(compareRows(sortBy, ascending, peerKeyCmp));
+    const peerRows = peerList(peers, false, sortBy, ascending, top);
+    const peerPortRows = peerList(peerPorts, true, sortBy, ascending, top);
     return {
       total,
       scanned: n,
@@ -174,46 +170,35 @@ export class Tallier {
       ports: cut(ports),
       portCount: ports.length,
       peers: cut(peerRows),
-      peerCount: peerRows.length,
+      peerCount: peers.n,
       peerPorts: cut(peerPortRows),
-      peerPortCount: peerPortRows.length,
+      peerPortCount: peerPorts.n,
     };
   }
 }
 
-function bump(
-  map: Map<number | string, PeerAcc>,
-  key: number | string,
-  family: number,
-  r: Uint32Array,
-  at: number,
-  port: number,
-  st: number,
-): void {
-  let acc = map.get(key);
-  if (!acc) {
-    acc = {
-      family,
-      w: family === 4 ? [0, 0, 0, r[at + 3]] : [r[at], r[at + 1], r[at + 2], r[at + 3]],
-      port,
-      total: 0,
-      states: new Array<number>(STATE_SLOTS).fill(0),
-    };
-    map.set(key, acc);
-  }
-  acc.total++;
-  acc.states[st]++;
-}
+/** Marks an IPv6 key (word 4), so ::a.b.c.d and a.b.c.d stay apart. */
+const V6_FLAG = 0x10000;
 
-function finishPeers(map: Map<number | string, PeerAcc>, withPort: boolean): PeerRow[] {
+/**
+ * The rows of a peer list, sorted: only the candidates for the top N become objects (a busy box has
+ * tens of thousands of host:port pairs; the dashboard shows twenty).
+ */
+function peerList(kc: KeyCounter, withPort: boolean, sortBy: SortKey, ascending: boolean, top: number): PeerRow[] {
+  const ids = sortBy === 'key' ? null : topCandidates(kc, sortBy === 'total' ? 0 : sortBy, top, ascending);
   const rows: PeerRow[] = [];
-  for (const a of map.values()) {
-    const address = a.family === 4 ? formatV4(a.w[3]) : formatV6(a.w[0], a.w[1], a.w[2], a.w[3]);
-    const row: PeerRow = { address, total: a.total, states: a.states };
-    if (withPort) row.port = a.port;
+  const k = kc.keys;
+  const each = (id: number) => {
+    const a = id * KEY_WORDS;
+    const v6 = (k[a + 4] & V6_FLAG) !== 0;
+    const address = v6 ? formatV6(k[a], k[a + 1], k[a + 2], k[a + 3]) : formatV4(k[a + 3]);
+    const row: PeerRow = { address, total: kc.totals[id], states: Array.from(kc.counts.subarray(id * STATE_SLOTS, id * STATE_SLOTS + STATE_SLOTS)) };
+    if (withPort) row.port = k[a + 4] & 0xffff;
     rows.push(row);
-  }
-  return rows;
+  };
+  if (ids) for (const id of ids) each(id);
+  else for (let id = 0; id < kc.n; id++) each(id);
+  return rows.sort(compareRows(sortBy, ascending, peerKeyCmp));
 }
 
 /** One-off tally with fresh buffers (tests, --once). */

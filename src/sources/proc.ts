@@ -3,6 +3,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { decodeProcNet, type DecodeStats } from '../model/procnet.js';
+import { RowSet } from '../model/rowset.js';
 import type { SocketTable } from '../model/table.js';
 import { describeErrno, SourceError, type ReadStats, type Source } from './types.js';
 
@@ -17,17 +18,21 @@ export class ProcSource implements Source {
   readonly name = 'proc' as const;
   readonly slow = false;
   private buf = Buffer.allocUnsafe(1 << 20);
+  private readonly seen = new RowSet();
+  private lastRows = 0;
 
   constructor(readonly where: string) {}
 
   async read(table: SocketTable): Promise<ReadStats> {
     table.clear();
-    const seen = new Set<string>();
+    const seen = this.seen;
+    seen.clear(this.lastRows);
     const stats: DecodeStats = { rows: 0, duplicates: 0, malformed: 0 };
     const n4 = this.slurp(`${this.where}/tcp`, true);
     decodeProcNet(this.buf, n4, 4, table, seen, LITTLE_ENDIAN, stats);
     const n6 = this.slurp(`${this.where}/tcp6`, false);
     if (n6 > 0) decodeProcNet(this.buf, n6, 6, table, seen, LITTLE_ENDIAN, stats);
+    this.lastRows = table.n;
     return stats;
   }
 

@@ -15,12 +15,15 @@ export class TmuxPane {
   private readonly conf: string;
   /** Everything the program writes to the terminal (tmux pipe-pane). */
   readonly outputFile: string;
+  /** Epoch nanoseconds at which the program was started. */
+  readonly startFile: string;
 
   constructor(name: string) {
     this.socket = `tcptally-${name}-${process.pid}`;
     const dir = mkdtempSync(join(tmpdir(), 'tcptally-tmux-'));
     this.conf = join(dir, 'tmux.conf');
     this.outputFile = join(dir, 'output.bin');
+    this.startFile = join(dir, 'start.ns');
     // keep the pane after the program exits, so its last terminal state can be inspected
     writeFileSync(this.conf, 'set -g remain-on-exit on\nset -g default-terminal "tmux-256color"\n');
   }
@@ -36,8 +39,10 @@ export class TmuxPane {
   start(argv: string[], columns: number, rows: number, env: Record<string, string> = {}): void {
     const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     const envArgs = Object.entries({ LANG: 'C.UTF-8', ...env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    // the pane starts with a short pause so that pipe-pane is attached before the program writes
-    this.tmux('new-session', '-d', '-s', 'main', '-x', String(columns), '-y', String(rows), ...envArgs, `sleep 0.2; ${quoted}; echo "[exit $?]"`);
+    // the pane starts with a short pause so that pipe-pane is attached before the program writes;
+    // the program's start time (ns) is written to startFile just before it runs
+    this.tmux('new-session', '-d', '-s', 'main', '-x', String(columns), '-y', String(rows), ...envArgs,
+      `sleep 0.2; date +%s%N > '${this.startFile}'; ${quoted}; echo "[exit $?]"`);
     this.tmux('pipe-pane', '-t', 'main', `cat > '${this.outputFile}'`);
   }
 

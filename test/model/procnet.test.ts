@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { bswap32, formatAddress } from '../../src/model/address.js';
 import { decodeProcNet } from '../../src/model/procnet.js';
+import { RowSet } from '../../src/model/rowset.js';
 import { SocketTable } from '../../src/model/table.js';
 import { fixture, ssRows, tableRows } from '../helpers/fixtures.js';
 
@@ -11,7 +12,7 @@ const HEADER4 =
 const HEADER6 =
   '  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
 
-function decode(text: string, family: 4 | 6, seen: Set<string> | null = new Set()) {
+function decode(text: string, family: 4 | 6, seen: RowSet | null = new RowSet()) {
   const t = new SocketTable(2);
   const buf = Buffer.from(text, 'latin1');
   const stats = decodeProcNet(buf, buf.length, family, t, seen);
@@ -20,7 +21,7 @@ function decode(text: string, family: 4 | 6, seen: Set<string> | null = new Set(
 
 test('the captured /proc files decode to exactly the sockets ss saw', () => {
   const t = new SocketTable(2);
-  const seen = new Set<string>();
+  const seen = new RowSet();
   const a = fixture('kernel-tcp.txt');
   const b = fixture('kernel-tcp6.txt');
   decodeProcNet(a, a.length, 4, t, seen);
