@@ -133,9 +133,8 @@ function ourAddress(col: string): boolean {
  * addresses (V4, ::1). `anyAddress` drops the address check (a private network namespace).
  */
 export function ssCounts(ports: Set<number>, netns?: string, anyAddress = false): Map<string, number> {
-  const out = netns
-    ? execFileSync('ip', ['netns', 'exec', netns, 'ss', '-tanH'], { encoding: 'utf8' })
-    : execFileSync('ss', ['-tanH'], { encoding: 'utf8' });
+  const opts = { encoding: 'utf8' as const, maxBuffer: 1 << 30 }; // a busy box prints megabytes
+  const out = netns ? execFileSync('ip', ['netns', 'exec', netns, 'ss', '-tanH'], opts) : execFileSync('ss', ['-tanH'], opts);
   const counts = new Map<string, number>();
   for (const line of out.split('\n')) {
     const f = line.trim().split(/\s+/);
