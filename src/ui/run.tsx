@@ -6,6 +6,7 @@ import type { FilterNode } from '../model/filter.js';
 import type { Services } from '../model/services.js';
 import type { SnapshotStore } from '../sampler/store.js';
 import { App } from './App.js';
+import { ScreenWriter } from './screen.js';
 import { enterTerminal } from './terminal.js';
 import { ThemeContext } from './theme.js';
 import { initialViewState } from './viewState.js';
@@ -42,6 +43,7 @@ export async function runDashboard({ sampler, cfg, services, host, filter }: Das
       } catch {
         /* already unmounted */
       }
+      screen.dispose();
       guard.restore();
       if (message) process.stderr.write(`tcptally: ${message}\n`);
       resolve(code);
@@ -56,10 +58,14 @@ export async function runDashboard({ sampler, cfg, services, host, filter }: Das
         <App store={sampler} host={host} os={osText} services={services} initial={initial} onQuit={() => finish(0)} />
       </ThemeContext.Provider>
     );
+    // Ink renders whole frames into the screen writer (debug mode: no erase sequences, no throttle:
+    // one frame per change, i.e. per sample and per key); the writer sends only changed lines
+    const screen = new ScreenWriter(process.stdout);
     const instance = render(tree(os), {
+      stdout: screen as unknown as NodeJS.WriteStream,
+      debug: true,
       exitOnCtrlC: false,
       patchConsole: false,
-      maxFps: 20,
     });
     sampler.start();
     void osLine().then((text) => {

@@ -144,9 +144,13 @@ describe('the dashboard in a real terminal', { skip: !tmuxAvailable() && !REQUIR
     coloured.send(['q']);
   });
 
-  test('a terminal too small says so instead of a garbled frame', async () => {
+  test('a terminal too small says so instead of a garbled frame; a resize reflows', async () => {
     const pane = open('tiny', 50, 12);
     await pane.waitFor(/terminal too small: need 64×16, have 50×12/);
+    pane.resize(100, 30);
+    const screen = await pane.waitFor(/PORT SERVICE/);
+    assertFits(screen, 100, 30);
+    assert.doesNotMatch(screen, /too small/);
     pane.send(['q']);
     await pane.waitDead();
     assert.equal(pane.info('#{alternate_on}'), '0');
