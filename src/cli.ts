@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** Entry point: arguments → mode (dashboard, --once, --json, streams); exit codes; nothing else. */
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { HELP, parseCli, UsageError, type Config } from './args.js';
 import { FilterError, parseFilter, type FilterNode } from './model/filter.js';
@@ -43,6 +43,15 @@ export function canRunDashboard(env: NodeJS.ProcessEnv): boolean {
   return !!process.stdin.isTTY && !!process.stdout.isTTY && env.TERM !== 'dumb';
 }
 
+type DashboardModule = typeof import('./ui/run.js');
+
+/** The bundled dashboard (one file, fast to load; see scripts/bundle.mjs), else the plain modules. */
+async function loadDashboard(): Promise<DashboardModule> {
+  const bundle = new URL('../ui-bundle.js', import.meta.url);
+  if (existsSync(bundle)) return (await import(bundle.href)) as DashboardModule;
+  return import('./ui/run.js');
+}
+
 async function main(): Promise<void> {
   // a closed pipe (tcptally --json --watch | head -1) is a normal end, not an error
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -75,6 +84,33 @@ async function main(): Promise<void> {
     throw err;
   }
 
+
+  const interactive = cfg.mode === 'dashboard' && (cfg.forceDashboard || canRunDashboard(process.env));
+  if (cfg.mode === 'dashboard' && cfg.forceDashboard && !canRunDashboard(process.env)) {
+    fail(EXIT_USAGE, 'the dashboard needs a terminal on stdin and stdout (and TERM other than dumb)');
+  }
+  if (interactive) {
+    // Ink draws nothing until exit when CI or CONTINUOUS_INTEGRATION is set (is-in-ci, read when Ink
+    // loads). This is a real terminal, so drop them before the UI module is imported.
+    delete process.env.CI;
+    delete process.env.CONTINUOUS_INTEGRATION;
+    // the dashboard samples in a worker thread, which opens the source: keys and frames never wait
+    // for a socket walk, and a source that cannot be read ends the dashboard with its message
+    const { WorkerStore } = await import('./sampler/workerStore.js');
+    const store = new WorkerStore({
+      source: cfg.source,
+      pid: cfg.pid,
+      intervalMs: cfg.intervalMs,
+      historySeconds: cfg.historySeconds,
+      filterText: filter ? cfg.filterText : null,
+      filter,
+      view: { top: DASHBOARD_TOP_ROWS },
+    });
+    const { runDashboard } = await loadDashboard();
+    const code = await runDashboard({ sampler: store, cfg, services, host: hostname(), filter });
+    process.exit(code);
+  }
+
   let source: Source;
   try {
     source = await openSource({ source: cfg.source, pid: cfg.pid });
@@ -92,33 +128,6 @@ async function main(): Promise<void> {
     readCounters: netDir ? () => readCounters(netDir) : undefined,
     view: { top: cfg.top ?? 0 },
   });
-
-  const interactive = cfg.mode === 'dashboard' && (cfg.forceDashboard || canRunDashboard(process.env));
-  if (cfg.mode === 'dashboard' && cfg.forceDashboard && !canRunDashboard(process.env)) {
-    fail(EXIT_USAGE, 'the dashboard needs a terminal on stdin and stdout (and TERM other than dumb)');
-  }
-  if (interactive) {
-    // Ink draws nothing until exit when CI or CONTINUOUS_INTEGRATION is set (is-in-ci, read when Ink
-    // loads). This is a real terminal, so drop them before the UI module is imported.
-    delete process.env.CI;
-    delete process.env.CONTINUOUS_INTEGRATION;
-    // the dashboard samples in a worker thread: keys and frames never wait for a socket walk
-    const name = source.name;
-    source.close();
-    const { WorkerStore } = await import('./sampler/workerStore.js');
-    const store = new WorkerStore({
-      source: name,
-      pid: cfg.pid,
-      intervalMs: cfg.intervalMs,
-      historySeconds: cfg.historySeconds,
-      filterText: filter ? cfg.filterText : null,
-      filter,
-      view: { top: DASHBOARD_TOP_ROWS },
-    });
-    const { runDashboard } = await import('./ui/run.js');
-    const code = await runDashboard({ sampler: store, cfg, services, host: hostname(), filter });
-    process.exit(code);
-  }
 
   const host = hostname();
   const emit = (s: Snapshot): void => {

@@ -13,5 +13,6 @@ export interface SnapshotStore {
   setIntervalMs(ms: number): void;
   onError(fn: (e: Error) => void): () => void;
   start(): void;
-  close(): void;
+  /** Stops sampling and releases the source; a worker store resolves once its thread has ended. */
+  close(): void | Promise<void>;
 }

@@ -9,11 +9,11 @@ import type { FilterNode } from '../model/filter.js';
 import { readCounters } from '../sources/counters.js';
 import { openSource } from '../sources/index.js';
 import { procNetDir } from '../sources/proc.js';
-import type { SourceName } from '../sources/types.js';
+import type { SourceChoice } from '../sources/types.js';
 import { Sampler, type Snapshot, type ViewParams } from './sampler.js';
 
 export interface WorkerInit {
-  source: SourceName;
+  source: SourceChoice;
   pid?: number;
   intervalMs: number;
   historySeconds: number;
@@ -54,7 +54,7 @@ try {
       case 'filter': sampler.setFilter(m.text, m.node); break;
       case 'view': sampler.setView(m.view); break;
       case 'interval': sampler.setIntervalMs(m.ms); break;
-      case 'close': sampler.close(); port.close(); break;
+      case 'close': sampler.close(); port.close(); break; // the thread ends when nothing is left open
     }
   });
 } catch (err) {

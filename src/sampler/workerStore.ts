@@ -64,10 +64,18 @@ export class WorkerStore implements SnapshotStore {
     this.send({ type: 'start' });
   }
 
-  close(): void {
-    if (this.closed) return;
+  /** Asks the worker to close its source and end; resolves when it has (terminated after 1 s at most). */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.send({ type: 'close' });
     this.closed = true;
-    void this.worker.terminate();
+    return new Promise<void>((resolve) => {
+      // a native addon (netlink) must be closed inside its thread before the thread goes away
+      const timer = setTimeout(() => void this.worker.terminate().then(() => resolve()), 1000);
+      this.worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 }

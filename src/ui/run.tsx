@@ -37,16 +37,15 @@ export async function runDashboard({ sampler, cfg, services, host, filter }: Das
     const finish = (code: number, message?: string) => {
       if (done) return;
       done = true;
-      sampler.close();
       try {
         instance.unmount();
       } catch {
         /* already unmounted */
       }
       screen.dispose();
-      guard.restore();
+      guard.restore(); // the terminal first: whatever happens next, it is usable
       if (message) process.stderr.write(`tcptally: ${message}\n`);
-      resolve(code);
+      void Promise.resolve(sampler.close()).finally(() => resolve(code));
     };
     const guard = enterTerminal(process.stdout, { onStop: (code) => finish(code) });
     process.on('uncaughtException', (err) => finish(1, `internal error: ${err.message}`));
@@ -68,9 +67,13 @@ export async function runDashboard({ sampler, cfg, services, host, filter }: Das
       patchConsole: false,
     });
     sampler.start();
-    void osLine().then((text) => {
-      os = text;
-      if (!done) instance.rerender(tree(os));
+    // the OS line waits for the first sample: systeminformation must not compete with the first frame
+    const offFirst = sampler.subscribe(() => {
+      offFirst();
+      void osLine().then((text) => {
+        os = text;
+        if (!done) instance.rerender(tree(os));
+      });
     });
   });
 }

@@ -4,7 +4,9 @@
  */
 
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { SocketFarm, ssCounts, V4 } from '../helpers/sockets.js';
 import { TmuxPane, tmuxAvailable } from '../helpers/tmux.js';
@@ -154,6 +156,25 @@ describe('the dashboard in a real terminal', { skip: !tmuxAvailable() && !REQUIR
     pane.send(['q']);
     await pane.waitDead();
     assert.equal(pane.info('#{alternate_on}'), '0');
+  });
+
+  test('TERM=dumb gets the plain summary, not the dashboard', async () => {
+    const pane = new TmuxPane('dumb'); // tmux sets TERM itself: override it inside the pane
+    panes.push(pane);
+    pane.start(['env', 'TERM=dumb', process.execPath, CLI], 100, 40);
+    const screen = await pane.waitFor(/\[exit 0\]/);
+    assert.match(screen, /^SERVICE PORT/m);
+    assert.doesNotMatch(pane.output(), /\x1b\[\?1049h/, 'never the alternate screen');
+  });
+
+  test('the terminal going away (SSH drop: the pty closes) ends the process', async () => {
+    const pane = open('drop', 80, 24);
+    await pane.waitFor(/sockets \d+/);
+    const pid = pane.pid;
+    pane.kill(); // the tmux server and its pty are gone: SIGHUP, then EIO on stdout
+    const end = Date.now() + 5000;
+    while (Date.now() < end && existsSync(`/proc/${pid}`)) await sleep(50);
+    assert.equal(existsSync(`/proc/${pid}`), false, 'the process exited');
   });
 
   test('a non-UTF-8 locale gets ASCII bars', async () => {

@@ -34,13 +34,13 @@ test('the worker sampler posts snapshots and takes filter, view and interval', a
     store.setIntervalMs(500);
     assert.equal((await slower).intervalMs, 500);
   } finally {
-    store.close();
+    await store.close();
   }
 });
 
 test('a worker that cannot open its source reports an error', async () => {
   const store = new WorkerStore({ source: 'proc', pid: 4_194_000, intervalMs: 1000, historySeconds: 60, filterText: null, filter: null, view: {} });
   const err = await new Promise<Error>((resolve) => store.onError(resolve));
-  store.close();
+  await store.close();
   assert.match(err.message, /no such process: 4194000/);
 });
