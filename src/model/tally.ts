@@ -82,8 +82,9 @@ export function compareRows<T extends CountRow>(
   };
 }
 
-const portKeyCmp = (a: PortRow, b: PortRow) => a.port - b.port || (a.direction < b.direction ? -1 : a.direction > b.direction ? 1 : 0);
-const peerKeyCmp = (a: PeerRow, b: PeerRow) =>
+/** Key order of port rows (port, then direction) and peer rows (address, then port). */
+export const portKeyCmp = (a: PortRow, b: PortRow) => a.port - b.port || (a.direction < b.direction ? -1 : a.direction > b.direction ? 1 : 0);
+export const peerKeyCmp = (a: PeerRow, b: PeerRow) =>
   a.address < b.address ? -1 : a.address > b.address ? 1 : (a.port ?? 0) - (b.port ?? 0);
 
 /** Holds the reusable buffers of the tally; one per sampler. */

@@ -6,7 +6,7 @@
 import { Box, Text, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { Services } from '../model/services.js';
-import { compareRows, type PeerRow, type PortRow } from '../model/tally.js';
+import { compareRows, peerKeyCmp, portKeyCmp, type PeerRow, type PortRow } from '../model/tally.js';
 import type { Snapshot } from '../sampler/sampler.js';
 import type { SnapshotStore } from '../sampler/store.js';
 import { CountersStrip } from './components/CountersStrip.js';
@@ -21,7 +21,7 @@ import { useSnapshot, useTerminalSize } from './hooks.js';
 import { keyNames } from './keys.js';
 import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
 import { KEY_STATE_COLUMNS, TCP_STATES } from '../model/states.js';
-import { initialViewState, reduce, SORT_COLUMNS, type ViewAction, type ViewContext, type ViewState } from './viewState.js';
+import { reduce, SORT_COLUMNS, type ViewAction, type ViewContext, type ViewState } from './viewState.js';
 
 export interface AppProps {
   store: SnapshotStore;
@@ -41,10 +41,7 @@ function tableRows(snap: Snapshot | null, v: ViewState): { rows: Row[]; total: n
     v.pane === 'ports' ? [t.ports, t.portCount] : v.pane === 'peers' ? [t.peers, t.peerCount] : [t.peerPorts, t.peerPortCount];
   // sort here too: a paused view keeps its rows while the sampler re-sorts new data
   const key = SORT_COLUMNS[v.sortColumn].key;
-  const keyCmp =
-    v.pane === 'ports'
-      ? (a: Row, b: Row) => (a as PortRow).port - (b as PortRow).port
-      : (a: Row, b: Row) => ((a as PeerRow).address < (b as PeerRow).address ? -1 : (a as PeerRow).address > (b as PeerRow).address ? 1 : ((a as PeerRow).port ?? 0) - ((b as PeerRow).port ?? 0));
+  const keyCmp = (v.pane === 'ports' ? portKeyCmp : peerKeyCmp) as (a: Row, b: Row) => number;
   return { rows: [...rows].sort(compareRows<Row>(key, v.ascending, keyCmp)), total };
 }
 
@@ -146,4 +143,3 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
   );
 }
 
-export { initialViewState };

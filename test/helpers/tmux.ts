@@ -60,7 +60,7 @@ export class TmuxPane {
   /** What the program wrote to the terminal so far. */
   output(): string {
     try {
-      return readFileSync(this.outputFile, 'latin1');
+      return readFileSync(this.outputFile, 'utf8');
     } catch {
       return '';
     }

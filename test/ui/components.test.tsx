@@ -74,6 +74,11 @@ test('Table (ports): header with the sort marker, service names, directions, sel
   assert.ok(lines.every((l) => l.length <= 80), 'fits');
 });
 
+test('Table: the KEY column shows its sort marker too', () => {
+  const { lastFrame } = render(<Table pane="ports" rows={ports} totalRows={2} sortColumn={0} ascending={false} selected={0} height={2} width={80} services={services} />);
+  assert.match(strip(lastFrame()).split('\n')[0], /^ PORT SERVICE +DIR▼ +TOTAL/);
+});
+
 test('Table scrolls to keep the selection visible', () => {
   const many: PortRow[] = Array.from({ length: 20 }, (_, i) => ({ port: 1000 + i, direction: 'out', total: 20 - i, states: st({ 1: 20 - i }) }));
   const { lastFrame } = render(<Table pane="ports" rows={many} totalRows={20} sortColumn={1} ascending={false} selected={12} height={5} width={80} services={services} />);

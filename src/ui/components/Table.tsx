@@ -46,7 +46,8 @@ export function Table({ pane, rows, totalRows, sortColumn, ascending, selected, 
   const keyWidth = Math.max(8, width - fixed);
   const arrow = ascending ? (theme.ascii ? '^' : '▲') : theme.ascii ? 'v' : '▼';
   const sortKey = SORT_COLUMNS[sortColumn].key;
-  const keyHead = pane === 'ports' ? padRight(KEY_HEADERS.ports, keyWidth - 4) + ' DIR' : padRight(KEY_HEADERS[pane], keyWidth);
+  // one cell short of the column: the sort marker goes after the last word
+  const keyHead = pane === 'ports' ? padRight(KEY_HEADERS.ports, keyWidth - 5) + ' DIR' : padRight(KEY_HEADERS[pane], keyWidth - 1);
   const heads = [
     { text: keyHead, sorted: sortKey === 'key', width: keyWidth, left: true },
     { text: 'TOTAL', sorted: sortKey === 'total', width: TOTAL_WIDTH, left: false },
