@@ -17,7 +17,7 @@ export const EXIT_OK = 0;
 export const EXIT_RUNTIME = 1;
 export const EXIT_USAGE = 2;
 /** Rows per table the worker sends to the dashboard (sorted in the worker, so the top is the right top). */
-const DASHBOARD_TOP_ROWS = 500;
+const DASHBOARD_TOP_ROWS = 200;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -94,6 +94,8 @@ async function main(): Promise<void> {
     // loads). This is a real terminal, so drop them before the UI module is imported.
     delete process.env.CI;
     delete process.env.CONTINUOUS_INTEGRATION;
+    // React's production build (the bundle has it built in; this covers the unbundled fallback)
+    process.env.NODE_ENV ??= 'production';
     // the dashboard samples in a worker thread, which opens the source: keys and frames never wait
     // for a socket walk, and a source that cannot be read ends the dashboard with its message
     const { WorkerStore } = await import('./sampler/workerStore.js');

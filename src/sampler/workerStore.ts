@@ -9,6 +9,8 @@ import type { Snapshot, ViewParams } from './sampler.js';
 import type { SnapshotStore } from './store.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker.js';
 
+const YOUNG_GEN_MB = Number(process.env.TCPTALLY_YOUNG_MB ?? 2);
+
 export class WorkerStore implements SnapshotStore {
   private readonly worker: Worker;
   private snapshot: Snapshot | null = null;
@@ -17,7 +19,12 @@ export class WorkerStore implements SnapshotStore {
   private closed = false;
 
   constructor(init: WorkerInit) {
-    this.worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+    // a small young generation: each sample's garbage (decoded datagrams, rows) is collected at once
+    // instead of piling up between scavenges (RSS at 100k sockets)
+    this.worker = new Worker(new URL('./worker.js', import.meta.url), {
+      workerData: init,
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GEN_MB },
+    });
     this.worker.on('message', (m: FromWorker) => {
       if (m.type === 'snapshot') {
         this.snapshot = m.snap;
