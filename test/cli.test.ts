@@ -13,7 +13,8 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}) {
     encoding: 'utf8',
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 30_000,
+    timeout: 60_000,
+    maxBuffer: 1 << 30, // a busy box's JSON runs to megabytes
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -122,9 +123,10 @@ test('--source proc and --source si are reported in the output', () => {
 });
 
 test('a closed pipe ends --watch quietly with exit 0', () => {
-  const r = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" --json --watch --interval 0.1 | head -n 2`], {
+  const r = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" --json --watch --interval 0.1 --top 5 | head -n 2`], {
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: 60_000,
+    maxBuffer: 1 << 30,
   });
   assert.equal(r.status, 0);
   assert.equal(r.stdout.trim().split('\n').length, 2);
