@@ -33,6 +33,7 @@ export const HELP = `tcptally — live TCP sockets by state, ports and peers (ex
 Usage: tcptally [options] [FILTER...]
 
 Modes (default: the dashboard on a terminal, --once into a pipe):
+      --dashboard         the dashboard, or exit 2 when there is no terminal
       --once              print a summary of one sample and exit
       --json              print one JSON object and exit
       --count N           print N samples (NDJSON with --json), one per interval
