@@ -135,11 +135,6 @@ export function stateCodeOf(word: string): number {
   return aliasMap.get(word.trim().toLowerCase()) ?? 0;
 }
 
-/** A zeroed per-state count array, indexed by state code. */
-export function emptyCounts(): number[] {
-  return new Array<number>(STATE_SLOTS).fill(0);
-}
-
 /** Per-state counts as an object with all eleven names as keys, zeros included. */
 export function countsToObject(counts: ArrayLike<number>): Record<StateName, number> {
   const out = {} as Record<StateName, number>;

@@ -29,10 +29,6 @@ export class SocketTable {
     this.inode = new Uint32Array(capacity);
   }
 
-  get capacity(): number {
-    return this.family.length;
-  }
-
   clear(): void {
     this.n = 0;
   }

@@ -218,10 +218,6 @@ export class Sampler implements SnapshotStore {
     this.restartTimer();
   }
 
-  getIntervalMs(): number {
-    return this.intervalMs;
-  }
-
   /** A new filter: history restarts, since it follows what the view counts. */
   setFilter(text: string | null, node: FilterNode | null): void {
     this.viewVersion++;
