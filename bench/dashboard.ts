@@ -23,8 +23,12 @@ export function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/** Every pane opened, so that an exit on any path (a failed measurement too) can end them. */
+export const openPanes: TmuxPane[] = [];
+
 export function openDashboard(name: string, columns: number, rows: number, intervalSec = 1): TmuxPane {
   const pane = new TmuxPane(name);
+  openPanes.push(pane);
   pane.start([process.execPath, CLI, '--interval', String(intervalSec)], columns, rows);
   return pane;
 }

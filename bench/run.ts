@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Farm, mixFor, removeRules, ssSummary } from './farm.js';
-import { firstFrameMs, keyLatencies, openDashboard, rssMb, steady } from './dashboard.js';
+import { firstFrameMs, keyLatencies, openDashboard, openPanes, rssMb, steady } from './dashboard.js';
 import { CAT_PROC, command, NETSTAT_AWK, netlinkFloor, samplerProbe, siProbe, SS, type Timing } from './measure.js';
 import { fmtMs, median, percentile, table } from './stats.js';
 
@@ -41,6 +41,7 @@ let stopping = false;
 async function cleanup(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
+    for (const p of openPanes) p.kill(); // the tmux server, and with its pty the dashboard in it
     await farm.stop().catch(() => undefined);
     removeRules();
   }

@@ -1,9 +1,9 @@
 /** A real terminal for end-to-end tests: a tmux server of our own, one pane, driven by send-keys. */
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export function tmuxAvailable(): boolean {
@@ -124,5 +124,6 @@ export class TmuxPane {
 
   kill(): void {
     spawnSync('tmux', ['-L', this.socket, 'kill-server'], { stdio: 'ignore' });
+    rmSync(dirname(this.conf), { recursive: true, force: true });
   }
 }
