@@ -100,7 +100,10 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
       const row = r[Math.min(s.selected, r.length - 1)] as PortRow | undefined;
       return row ? { port: row.port, direction: row.direction } : null;
     },
-    helpMax: Math.max(0, helpLines(columns, () => undefined).length - (layout.lines - 1)),
+    // only the help screen's keys ask for this: no help text is built on an ordinary render
+    get helpMax() {
+      return Math.max(0, helpLines(columns, () => undefined).length - (layout.lines - 1));
+    },
     resolvePort: services.portOf,
   };
 
