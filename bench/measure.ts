@@ -20,7 +20,7 @@ export interface Timing {
 /** A long-running sampler per source; each call takes one sample and returns its cost. */
 export async function samplerProbe(source: SourceChoice): Promise<{ name: string; once: () => Promise<Timing>; close: () => void }> {
   const src = await openSource({ source });
-  const sampler = new Sampler(src, { intervalMs: 1000, readCounters: () => readCounters('/proc/net'), view: { top: 500 } });
+  const sampler = new Sampler(src, { query: { intervalMs: 1000, top: 500 }, readCounters: () => readCounters('/proc/net') });
   await sampler.sample(); // warm-up: buffers grown, code optimised
   return {
     name: src.name,

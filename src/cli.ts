@@ -8,10 +8,10 @@ import { FilterError, parseFilter, type FilterNode } from './model/filter.js';
 import { NO_SERVICES, parseServices, type Services } from './model/services.js';
 import { formatOnce } from './output/text.js';
 import { toJson } from './output/json.js';
-import { Sampler, type Snapshot } from './sampler/sampler.js';
-import { readCounters } from './sources/counters.js';
-import { openSource, SourceError, type Source } from './sources/index.js';
-import { procNetDir } from './sources/proc.js';
+import { openSampler, type SamplerInit } from './sampler/open.js';
+import type { Sampler } from './sampler/sampler.js';
+import { SourceError } from './sources/index.js';
+import type { Snapshot } from './store/store.js';
 
 export const EXIT_OK = 0;
 export const EXIT_RUNTIME = 1;
@@ -89,6 +89,12 @@ async function main(): Promise<void> {
   if (cfg.mode === 'dashboard' && cfg.forceDashboard && !canRunDashboard(process.env)) {
     fail(EXIT_USAGE, 'the dashboard needs a terminal on stdin and stdout (and TERM other than dumb)');
   }
+  const init: SamplerInit = {
+    source: cfg.source,
+    pid: cfg.pid,
+    historySeconds: cfg.historySeconds,
+    query: { intervalMs: cfg.intervalMs, filterText: filter ? cfg.filterText : null, filter },
+  };
   if (interactive) {
     // Ink draws nothing until exit when CI or CONTINUOUS_INTEGRATION is set (is-in-ci, read when Ink
     // loads). This is a real terminal, so drop them before the UI module is imported.
@@ -99,37 +105,19 @@ async function main(): Promise<void> {
     // the dashboard samples in a worker thread, which opens the source: keys and frames never wait
     // for a socket walk, and a source that cannot be read ends the dashboard with its message
     const { WorkerStore } = await import('./sampler/workerStore.js');
-    const store = new WorkerStore({
-      source: cfg.source,
-      pid: cfg.pid,
-      intervalMs: cfg.intervalMs,
-      historySeconds: cfg.historySeconds,
-      filterText: filter ? cfg.filterText : null,
-      filter,
-      view: { top: DASHBOARD_TOP_ROWS },
-    });
+    const store = new WorkerStore({ ...init, query: { ...init.query, top: DASHBOARD_TOP_ROWS } });
     const { runDashboard } = await loadDashboard();
-    const code = await runDashboard({ sampler: store, cfg, services, host: hostname(), filter });
+    const code = await runDashboard({ store, cfg, services, host: hostname(), filter });
     process.exit(code);
   }
 
-  let source: Source;
+  let sampler: Sampler;
   try {
-    source = await openSource({ source: cfg.source, pid: cfg.pid });
+    sampler = await openSampler({ ...init, query: { ...init.query, top: cfg.top ?? 0 } });
   } catch (err) {
     if (err instanceof SourceError) fail(EXIT_RUNTIME, err.message);
     throw err;
   }
-
-  const netDir = source.name === 'si' ? null : procNetDir(cfg.pid);
-  const sampler = new Sampler(source, {
-    intervalMs: cfg.intervalMs,
-    historySeconds: cfg.historySeconds,
-    filterText: filter ? cfg.filterText : null,
-    filter,
-    readCounters: netDir ? () => readCounters(netDir) : undefined,
-    view: { top: cfg.top ?? 0 },
-  });
 
   const host = hostname();
   const emit = (s: Snapshot): void => {

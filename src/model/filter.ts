@@ -15,8 +15,11 @@
  */
 
 import { isMapped, parseAddress, parseV4, type Words } from './address.js';
-import { STATE_SLOTS, stateCodeOf } from './states.js';
+import { STATE_SLOTS, stateCodeOf, TCP_STATES } from './states.js';
 import type { SocketTable } from './table.js';
+
+/** The longest filter accepted, in characters. */
+export const MAX_FILTER_LENGTH = 8192;
 
 export type PortOp = '=' | '!=' | '<' | '>' | '<=' | '>=';
 type End = 'local' | 'remote' | 'either';
@@ -89,6 +92,18 @@ const OPS: Record<string, PortOp> = {
 const PORT_WORDS: Record<string, End> = { sport: 'local', dport: 'remote', port: 'either' };
 const ADDR_WORDS: Record<string, End> = { src: 'local', dst: 'remote', addr: 'either', host: 'either' };
 const FAMILY_WORDS: Record<string, 4 | 6> = { v4: 4, ipv4: 4, inet: 4, '-4': 4, v6: 6, ipv6: 6, inet6: 6, '-6': 6 };
+
+/** The words the parser knows, grouped for the help screen (built from the parser's own tables). */
+export function filterVocabulary(): { what: string; words: string[] }[] {
+  return [
+    { what: 'states', words: [...TCP_STATES.flatMap((st) => st.aliases), 'state X', 'exclude X'] },
+    { what: 'groups', words: Object.keys(GROUPS) },
+    { what: 'ports', words: [...Object.keys(PORT_WORDS).map((w) => `${w} [OP] N|:N|:name`), `OP: ${[...new Set(Object.keys(OPS))].join(' ')}`] },
+    { what: 'addresses', words: [...Object.keys(ADDR_WORDS).map((w) => `${w} ADDR[/PREFIX][:PORT]`)] },
+    { what: 'families', words: Object.keys(FAMILY_WORDS) },
+    { what: 'logic', words: ['and (or a space)', 'or', 'not', '!', '&&', '||', '( )'] },
+  ];
+}
 
 export interface ParseOptions {
   /** Resolves a service name (https) to a port number; from /etc/services. */

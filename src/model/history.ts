@@ -53,20 +53,23 @@ export class History {
     return out;
   }
 
-  /** Summary of a series over the window: current, min, max, and rate per second over the window. */
+  /** Summary of a series over the whole window (current, min, max, rate per second), without copying it. */
   stats(series: number): SeriesStats {
-    return seriesStats(this.values(series), this.timesMs());
+    const n = this.len;
+    if (n === 0) return { current: 0, min: 0, max: 0, ratePerSec: 0, points: 0 };
+    const s = this.series[series];
+    const cap = this.capacity;
+    const first = (this.head - n + cap) % cap;
+    const last = (this.head - 1 + cap) % cap;
+    let min = Infinity, max = -Infinity;
+    for (let j = 0, at = first; j < n; j++, at = at + 1 === cap ? 0 : at + 1) {
+      const x = s[at];
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+    const span = (this.times[last] - this.times[first]) / 1000;
+    return { current: s[last], min, max, ratePerSec: span > 0 ? (s[last] - s[first]) / span : 0, points: n };
   }
-}
-
-/** Current, min, max and rate per second (oldest to newest point) of a series and its times. */
-export function seriesStats(v: readonly number[], t: readonly number[]): SeriesStats {
-  if (v.length === 0) return { current: 0, min: 0, max: 0, ratePerSec: 0, points: 0 };
-  let min = Infinity, max = -Infinity;
-  for (const x of v) { if (x < min) min = x; if (x > max) max = x; }
-  const span = v.length === t.length ? (t[t.length - 1] - t[0]) / 1000 : 0;
-  const ratePerSec = span > 0 ? (v[v.length - 1] - v[0]) / span : 0;
-  return { current: v[v.length - 1], min, max, ratePerSec, points: v.length };
 }
 
 export interface SeriesStats {

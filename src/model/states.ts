@@ -14,8 +14,6 @@ export interface TcpState {
   readonly ssName: string;
   /** Words the filter language accepts for it (lower case). */
   readonly aliases: readonly string[];
-  /** Which end of a connection reaches this state. */
-  readonly side: 'client' | 'server' | 'both' | 'closer' | 'passive closer';
   readonly kind: StateKind;
   /** One line: what a socket in this state is doing. */
   readonly meaning: string;
@@ -39,73 +37,88 @@ export const STATE_NAMES = [
 
 export type StateName = (typeof STATE_NAMES)[number];
 
+/** The kernel's state codes by name (include/net/tcp_states.h): TCP.LISTEN is 10. */
+export const TCP = {
+  ESTABLISHED: 1,
+  SYN_SENT: 2,
+  SYN_RECV: 3,
+  FIN_WAIT1: 4,
+  FIN_WAIT2: 5,
+  TIME_WAIT: 6,
+  CLOSE: 7,
+  CLOSE_WAIT: 8,
+  LAST_ACK: 9,
+  LISTEN: 10,
+  CLOSING: 11,
+} as const satisfies Record<StateName, number>;
+
 /** Size of arrays indexed by state code (index 0 is unused). */
 export const STATE_SLOTS = 12;
 
 export const TCP_STATES: readonly TcpState[] = [
   {
     code: 1, name: 'ESTABLISHED', ssName: 'ESTAB', aliases: ['established', 'estab'],
-    side: 'both', kind: 'open',
+    kind: 'open',
     meaning: 'Open connection; data flows both ways.',
     hint: 'The working set. A sudden drop with SYN_SENT rising means a backend went away.',
   },
   {
     code: 2, name: 'SYN_SENT', ssName: 'SYN-SENT', aliases: ['syn-sent', 'syn_sent', 'synsent'],
-    side: 'client', kind: 'opening',
+    kind: 'opening',
     meaning: 'We sent a SYN and wait for the peer to answer.',
     hint: 'Many = a peer or firewall is not answering (dead backend, DROP rule, full accept queue).',
   },
   {
     code: 3, name: 'SYN_RECV', ssName: 'SYN-RECV', aliases: ['syn-recv', 'syn_recv', 'synrecv'],
-    side: 'server', kind: 'trouble',
+    kind: 'trouble',
     meaning: 'A listener got a SYN, answered SYN-ACK, and waits for the final ACK (half-open).',
     hint: 'Hundreds on one listener = SYN flood or a slow accept queue; check SYN cookies and ListenDrops.',
   },
   {
     code: 4, name: 'FIN_WAIT1', ssName: 'FIN-WAIT-1', aliases: ['fin-wait-1', 'fin_wait1', 'finwait1'],
-    side: 'closer', kind: 'closing',
+    kind: 'closing',
     meaning: 'We closed and sent FIN; waiting for its ACK.',
     hint: 'Piling up = the peer stopped reading or the path drops packets; unsent data is stuck.',
   },
   {
     code: 5, name: 'FIN_WAIT2', ssName: 'FIN-WAIT-2', aliases: ['fin-wait-2', 'fin_wait2', 'finwait2'],
-    side: 'closer', kind: 'closing',
+    kind: 'closing',
     meaning: 'Our FIN was acked; waiting for the peer to close its side.',
     hint: 'Piling up = the peer application does not close; bounded by tcp_fin_timeout for orphans.',
   },
   {
     code: 6, name: 'TIME_WAIT', ssName: 'TIME-WAIT', aliases: ['time-wait', 'time_wait', 'timewait', 'tw'],
-    side: 'closer', kind: 'waiting',
+    kind: 'waiting',
     meaning: 'This side closed first; the 4-tuple is held for 2MSL (60 s on Linux).',
     hint: 'A storm = many short connections closed by this side; it ties up ephemeral ports to one backend. Use keep-alive / pooling.',
   },
   {
     code: 7, name: 'CLOSE', ssName: 'UNCONN', aliases: ['close', 'closed', 'unconn'],
-    side: 'both', kind: 'closing',
+    kind: 'closing',
     meaning: 'Closed, or bound but neither listening nor connected.',
     hint: 'Usually few and short-lived; many = sockets bound and never used.',
   },
   {
     code: 8, name: 'CLOSE_WAIT', ssName: 'CLOSE-WAIT', aliases: ['close-wait', 'close_wait', 'closewait', 'cw'],
-    side: 'passive closer', kind: 'trouble',
+    kind: 'trouble',
     meaning: 'The peer closed; the local application has not called close() yet.',
     hint: 'Piling up = the local application leaks sockets (missing close); the port it counts under is the leaker.',
   },
   {
     code: 9, name: 'LAST_ACK', ssName: 'LAST-ACK', aliases: ['last-ack', 'last_ack', 'lastack'],
-    side: 'passive closer', kind: 'closing',
+    kind: 'closing',
     meaning: 'We closed after the peer did; waiting for the ACK of our FIN.',
     hint: 'Many = the peer vanished after closing (lost ACKs); they retransmit and time out.',
   },
   {
     code: 10, name: 'LISTEN', ssName: 'LISTEN', aliases: ['listen', 'listening'],
-    side: 'server', kind: 'open',
+    kind: 'open',
     meaning: 'A server socket waiting for connections.',
     hint: 'One per service (more with SO_REUSEPORT). A missing one = the service is down.',
   },
   {
     code: 11, name: 'CLOSING', ssName: 'CLOSING', aliases: ['closing'],
-    side: 'both', kind: 'closing',
+    kind: 'closing',
     meaning: 'Both sides closed at once; waiting for the ACK of our FIN.',
     hint: 'Rare; many = simultaneous closes with packet loss.',
   },

@@ -2,7 +2,7 @@
 
 import { countsToObject, type StateName } from '../model/states.js';
 import type { Services } from '../model/services.js';
-import type { Snapshot } from '../sampler/sampler.js';
+import type { Snapshot } from '../store/store.js';
 
 export interface JsonSample {
   time: string;

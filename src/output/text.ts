@@ -4,7 +4,7 @@ import { KEY_COUNTERS } from '../model/counters.js';
 import { KEY_STATE_COLUMNS, TCP_STATES } from '../model/states.js';
 import type { Services } from '../model/services.js';
 import type { CountRow } from '../model/tally.js';
-import type { Snapshot } from '../sampler/sampler.js';
+import type { Snapshot } from '../store/store.js';
 import { bar, count, ms, padLeft, padRight, truncate } from '../ui/format.js';
 
 export interface TextOptions {

@@ -7,66 +7,21 @@
  */
 
 import { counterRates, type Counters } from '../model/counters.js';
-import { compileFilter, type FilterNode, type Predicate } from '../model/filter.js';
+import { compileFilter, type Predicate } from '../model/filter.js';
 import { History } from '../model/history.js';
 import { STATE_SLOTS } from '../model/states.js';
 import { SocketTable } from '../model/table.js';
-import { Tallier, type Direction, type SortKey, type Tally } from '../model/tally.js';
-import type { ReadStats, Source, SourceName } from '../sources/types.js';
-import type { SnapshotStore } from './store.js';
-
-export const MIN_INTERVAL_MS = 100;
-export const MAX_INTERVAL_MS = 3_600_000;
-
-export interface ViewParams {
-  sortBy: SortKey;
-  ascending: boolean;
-  focus: { port: number; direction: Direction } | null;
-  /** Rows kept per list (0 = all). */
-  top: number;
-}
-
-export interface Snapshot {
-  seq: number;
-  /** Bumped by every filter or view change: a re-tally of the same sample has a higher one. */
-  viewVersion: number;
-  /** Epoch ms when the sample started. */
-  time: number;
-  source: SourceName;
-  sourceSlow: boolean;
-  /** The interval asked for. */
-  intervalMs: number;
-  /** The interval actually achieved (> intervalMs when samples overran it). */
-  effectiveIntervalMs: number;
-  /** Wall time of read + tally. */
-  sampleMs: number;
-  readMs: number;
-  tallyMs: number;
-  /** The sample took longer than the interval: ticks were skipped. */
-  stale: boolean;
-  skippedTicks: number;
-  filter: string | null;
-  tally: Tally;
-  /** Per-state change since the previous sample (indexed by state code; all zero on the first). */
-  deltas: number[];
-  counters: Counters;
-  /** Per-second rates of the monotonic counters since the previous sample (empty on the first). */
-  rates: Counters;
-  read: ReadStats;
-  /** Per-series history, oldest first: [0] = total, [code] = that state. */
-  history: number[][];
-  /** Epoch ms of each history point. */
-  historyTimes: number[];
-}
+import { Tallier, type Tally } from '../model/tally.js';
+import type { Source } from '../sources/types.js';
+import { clampInterval, DEFAULT_QUERY, type Query, type Snapshot, type Store, type Trend } from '../store/store.js';
 
 export interface SamplerOptions {
-  intervalMs: number;
+  /** What to count and send; intervalMs is required, the rest defaults to DEFAULT_QUERY. */
+  query: Partial<Query> & { intervalMs: number };
   /** Seconds of history to keep (default 600). */
   historySeconds?: number;
-  filterText?: string | null;
-  filter?: FilterNode | null;
-  view?: Partial<ViewParams>;
   readCounters?: () => Counters;
+  /** Epoch ms, for the sample's time stamp. */
   now?: () => number;
 }
 
@@ -74,16 +29,14 @@ export function historyCapacity(intervalMs: number, seconds: number): number {
   return Math.max(2, Math.min(100_000, Math.ceil((seconds * 1000) / intervalMs)));
 }
 
-export class Sampler implements SnapshotStore {
+export class Sampler implements Store {
   private readonly table = new SocketTable(4096);
   private readonly tallier = new Tallier();
   private history: History;
   private readonly historySeconds: number;
-  private intervalMs: number;
+  private query: Query;
   private effectiveIntervalMs: number;
-  private filterText: string | null;
   private predicate: Predicate | undefined;
-  private view: ViewParams;
   private readonly readCountersFn: () => Counters;
   private readonly now: () => number;
   private seq = 0;
@@ -100,13 +53,12 @@ export class Sampler implements SnapshotStore {
   private busy: Promise<Snapshot> | null = null;
 
   constructor(private readonly source: Source, opts: SamplerOptions) {
-    this.intervalMs = clampInterval(opts.intervalMs);
-    this.effectiveIntervalMs = this.intervalMs;
+    this.query = { ...DEFAULT_QUERY, ...opts.query, intervalMs: clampInterval(opts.query.intervalMs) };
+    if (!this.query.filter) this.query.filterText = null;
+    this.effectiveIntervalMs = this.query.intervalMs;
     this.historySeconds = opts.historySeconds ?? 600;
-    this.history = new History(historyCapacity(this.intervalMs, this.historySeconds));
-    this.filterText = opts.filterText ?? null;
-    this.predicate = opts.filter ? compileFilter(opts.filter) : undefined;
-    this.view = { sortBy: 'total', ascending: false, focus: null, top: 0, ...opts.view };
+    this.history = new History(historyCapacity(this.query.intervalMs, this.historySeconds));
+    this.predicate = this.query.filter ? compileFilter(this.query.filter) : undefined;
     this.readCountersFn = opts.readCounters ?? (() => ({}));
     this.now = opts.now ?? Date.now;
   }
@@ -132,12 +84,22 @@ export class Sampler implements SnapshotStore {
     return this.busy;
   }
 
+  private tally(): Tally {
+    const q = this.query;
+    return this.tallier.tally(this.table, { filter: this.predicate, sortBy: q.sortBy, ascending: q.ascending, focus: q.focus, top: q.top });
+  }
+
+  private trend(): Trend {
+    const { trendSeries: series, trendPoints: points } = this.query;
+    return { series, values: this.history.values(series, points), times: this.history.timesMs(points), stats: this.history.stats(series) };
+  }
+
   private async takeSample(): Promise<Snapshot> {
     const time = this.now();
     const t0 = performance.now();
     const read = await this.source.read(this.table);
     const t1 = performance.now();
-    const tally = this.tallier.tally(this.table, { filter: this.predicate, ...this.view });
+    const tally = this.tally();
     const counters = this.readCountersFn();
     const t2 = performance.now();
     const deltas = new Array<number>(STATE_SLOTS).fill(0);
@@ -147,30 +109,30 @@ export class Sampler implements SnapshotStore {
     this.prevCounters = counters;
     this.prevTime = time;
     this.history.push(time, tally.total, tally.states);
-    const history: number[][] = [];
-    for (let s = 0; s < STATE_SLOTS; s++) history.push(this.history.values(s));
     const sampleMs = t2 - t0;
+    const q = this.query;
     const snap: Snapshot = {
       seq: ++this.seq,
       viewVersion: this.viewVersion,
       time,
       source: this.source.name,
       sourceSlow: this.source.slow,
-      intervalMs: this.intervalMs,
+      intervalMs: q.intervalMs,
       effectiveIntervalMs: this.effectiveIntervalMs,
       sampleMs,
       readMs: t1 - t0,
       tallyMs: t2 - t1,
-      stale: sampleMs > this.intervalMs,
+      stale: sampleMs > q.intervalMs,
       skippedTicks: this.skipped,
-      filter: this.filterText,
+      filter: q.filterText,
+      sortBy: q.sortBy,
+      ascending: q.ascending,
       tally,
       deltas,
       counters,
       rates,
       read,
-      history,
-      historyTimes: this.history.timesMs(),
+      trend: this.trend(),
     };
     this.publish(snap);
     return snap;
@@ -204,53 +166,69 @@ export class Sampler implements SnapshotStore {
       if (this.errorListeners.size === 0) throw err;
     }
     if (!this.running) return;
+    const interval = this.query.intervalMs;
     const took = performance.now() - start;
-    const k = Math.max(1, Math.ceil(took / this.intervalMs));
+    const k = Math.max(1, Math.ceil(took / interval));
     this.skipped += k - 1;
-    this.effectiveIntervalMs = k * this.intervalMs;
-    this.timer = setTimeout(this.loop, Math.max(0, start + k * this.intervalMs - performance.now()));
+    this.effectiveIntervalMs = k * interval;
+    this.timer = setTimeout(this.loop, Math.max(0, start + k * interval - performance.now()));
   };
 
-  setIntervalMs(ms: number): void {
-    this.intervalMs = clampInterval(ms);
-    this.effectiveIntervalMs = this.intervalMs;
-    this.history = new History(historyCapacity(this.intervalMs, this.historySeconds));
-    this.restartTimer();
+  getQuery(): Query {
+    return this.query;
   }
 
-  /** A new filter: history restarts, since it follows what the view counts. */
-  setFilter(text: string | null, node: FilterNode | null): void {
-    this.viewVersion++;
-    this.filterText = text && node ? text : null;
-    this.predicate = node ? compileFilter(node) : undefined;
-    this.history = new History(this.history.capacity);
-    this.prevStates = null;
-    this.resample();
+  /**
+   * Changes what is counted and sent. A new filter restarts the history (it follows what the view
+   * counts); a new interval resizes it; a new filter, sort, drill-down or cut re-tallies the last table
+   * at once; a new trend series or width re-slices the history. Nothing that did not change costs work.
+   */
+  setQuery(change: Partial<Query>): void {
+    const prev = this.query;
+    const next: Query = { ...prev, ...change };
+    if (change.intervalMs !== undefined) next.intervalMs = clampInterval(change.intervalMs);
+    if (!next.filter) next.filterText = null;
+    this.query = next;
+    const filterChanged = next.filter !== prev.filter || next.filterText !== prev.filterText;
+    const viewChanged = filterChanged || next.sortBy !== prev.sortBy || next.ascending !== prev.ascending ||
+      !sameFocus(next.focus, prev.focus) || next.top !== prev.top;
+    const trendChanged = next.trendSeries !== prev.trendSeries || next.trendPoints !== prev.trendPoints;
+    if (next.intervalMs !== prev.intervalMs) {
+      this.effectiveIntervalMs = next.intervalMs;
+      this.history = new History(historyCapacity(next.intervalMs, this.historySeconds));
+      this.restartTimer();
+    }
+    if (filterChanged) {
+      this.predicate = next.filter ? compileFilter(next.filter) : undefined;
+      this.history = new History(this.history.capacity);
+      this.prevStates = null;
+    }
+    if (viewChanged) {
+      this.viewVersion++;
+      this.resample(filterChanged);
+    } else if (trendChanged && this.snapshot) {
+      this.publish({ ...this.snapshot, trend: this.trend() });
+    }
   }
 
-  setView(view: Partial<ViewParams>): void {
-    this.viewVersion++;
-    this.view = { ...this.view, ...view };
-    this.resample();
-  }
-
-  /** Re-tallies the last table at once (a key changed what is counted), without a new read. */
-  private resample(): void {
+  /** Re-tallies the last table at once (the query changed what is counted), without a new read. */
+  private resample(restarted: boolean): void {
     if (!this.snapshot || this.busy) return;
     const prev = this.snapshot;
     const t0 = performance.now();
-    const tally = this.tallier.tally(this.table, { filter: this.predicate, ...this.view });
+    const tally = this.tally();
     const tallyMs = performance.now() - t0;
-    const sameCounts = this.prevStates !== null;
+    const q = this.query;
     this.publish({
       ...prev,
       viewVersion: this.viewVersion,
-      filter: this.filterText,
+      filter: q.filterText,
+      sortBy: q.sortBy,
+      ascending: q.ascending,
       tally,
       tallyMs,
-      deltas: sameCounts ? prev.deltas : new Array<number>(STATE_SLOTS).fill(0),
-      history: sameCounts ? prev.history : Array.from({ length: STATE_SLOTS }, () => []),
-      historyTimes: sameCounts ? prev.historyTimes : [],
+      deltas: restarted ? new Array<number>(STATE_SLOTS).fill(0) : prev.deltas,
+      trend: this.trend(),
     });
   }
 
@@ -258,7 +236,7 @@ export class Sampler implements SnapshotStore {
   private restartTimer(): void {
     if (!this.running || !this.timer) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(this.loop, this.intervalMs);
+    this.timer = setTimeout(this.loop, this.query.intervalMs);
   }
 
   close(): void {
@@ -267,6 +245,6 @@ export class Sampler implements SnapshotStore {
   }
 }
 
-export function clampInterval(ms: number): number {
-  return Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, Math.round(ms)));
+function sameFocus(a: Query['focus'], b: Query['focus']): boolean {
+  return a === b || (!!a && !!b && a.port === b.port && a.direction === b.direction);
 }

@@ -1,24 +1,23 @@
 /**
- * The main thread's face of the worker sampler: a SnapshotStore for useSyncExternalStore. Keeps the
- * last snapshot it received (the same object until a new one arrives) and forwards the view's knobs.
+ * The main thread's face of the worker sampler: a Store for useSyncExternalStore. Keeps the last
+ * snapshot it received (the same object until a new one arrives) and forwards query changes.
  */
 
 import { Worker } from 'node:worker_threads';
-import type { FilterNode } from '../model/filter.js';
-import type { Snapshot, ViewParams } from './sampler.js';
-import type { SnapshotStore } from './store.js';
-import type { FromWorker, ToWorker, WorkerInit } from './worker.js';
+import type { Query, Snapshot, Store } from '../store/store.js';
+import type { SamplerInit } from './open.js';
+import type { FromWorker, ToWorker } from './worker.js';
 
 const YOUNG_GEN_MB = Number(process.env.TCPTALLY_YOUNG_MB ?? 2);
 
-export class WorkerStore implements SnapshotStore {
+export class WorkerStore implements Store {
   private readonly worker: Worker;
   private snapshot: Snapshot | null = null;
   private readonly listeners = new Set<(s: Snapshot) => void>();
   private readonly errorListeners = new Set<(e: Error) => void>();
   private closed = false;
 
-  constructor(init: WorkerInit) {
+  constructor(init: SamplerInit) {
     // a small young generation: each sample's garbage (decoded datagrams, rows) is collected at once
     // instead of piling up between scavenges (RSS at 100k sockets)
     this.worker = new Worker(new URL('./worker.js', import.meta.url), {
@@ -55,16 +54,8 @@ export class WorkerStore implements SnapshotStore {
     return () => this.errorListeners.delete(fn);
   }
 
-  setFilter(text: string | null, node: FilterNode | null): void {
-    this.send({ type: 'filter', text, node });
-  }
-
-  setView(view: Partial<ViewParams>): void {
-    this.send({ type: 'view', view });
-  }
-
-  setIntervalMs(ms: number): void {
-    this.send({ type: 'interval', ms });
+  setQuery(query: Partial<Query>): void {
+    this.send({ type: 'query', query });
   }
 
   start(): void {

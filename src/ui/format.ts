@@ -76,3 +76,48 @@ export function truncate(s: string, w: number, ascii = false): string {
   if (s.length <= w) return s;
   return s.slice(0, w - 1) + (ascii ? '~' : '…');
 }
+
+/**
+ * Word-wraps `head` + `body` to lines of at most `width` characters: the first line starts with `head`,
+ * the next ones with `indent` spaces (a hanging indent, by default under the body's start). A word
+ * longer than a line is cut across lines.
+ */
+export function wrap(head: string, body: string, width: number, indent = head.length): string[] {
+  const out: string[] = [];
+  const pad = ' '.repeat(Math.min(indent, Math.max(0, width - 1)));
+  let line = head;
+  let fresh = true; // no word of the body on this line yet
+  for (let word of body.split(/\s+/).filter(Boolean)) {
+    for (;;) {
+      const sep = fresh ? '' : ' ';
+      if (line.length + sep.length + word.length <= width) {
+        line += sep + word;
+        fresh = false;
+        break;
+      }
+      if (!fresh) {
+        out.push(line);
+        line = pad;
+        fresh = true;
+        continue;
+      }
+      const room = Math.max(1, width - line.length);
+      line += word.slice(0, room);
+      word = word.slice(room);
+      out.push(line);
+      line = pad;
+      if (!word) break;
+    }
+  }
+  if (!fresh || out.length === 0) out.push(line);
+  return out;
+}
+
+const ASCII: Record<string, string> = {
+  '…': '...', '·': '|', '→': '->', '←': '<-', '↑': 'up', '↓': 'dn', '⇄': '<>', '✓': 'ok', '✗': 'x', '▲': '^', '▼': 'v', '×': 'x',
+};
+
+/** The text with the few non-ASCII glyphs the UI uses spelled in ASCII (a non-UTF-8 locale, --ascii). */
+export function asciiText(s: string): string {
+  return s.replace(/[…·→←↑↓⇄✓✗▲▼×]/g, (c) => ASCII[c] ?? c);
+}

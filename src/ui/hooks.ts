@@ -1,9 +1,8 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { Snapshot } from '../sampler/sampler.js';
-import type { SnapshotStore } from '../sampler/store.js';
+import type { Snapshot, Store } from '../store/store.js';
 
 /** The latest snapshot of the store (the same object until data changes). */
-export function useSnapshot(store: SnapshotStore): Snapshot | null {
+export function useSnapshot(store: Store): Snapshot | null {
   return useSyncExternalStore(store.subscribe, store.getSnapshot);
 }
 

@@ -4,7 +4,7 @@ import { render } from 'ink';
 import type { Config } from '../args.js';
 import type { FilterNode } from '../model/filter.js';
 import type { Services } from '../model/services.js';
-import type { SnapshotStore } from '../sampler/store.js';
+import type { Store } from '../store/store.js';
 import { App } from './App.js';
 import { ScreenWriter } from './screen.js';
 import { enterTerminal } from './terminal.js';
@@ -12,7 +12,7 @@ import { ThemeContext } from './theme.js';
 import { initialViewState } from './viewState.js';
 
 export interface DashboardOptions {
-  sampler: SnapshotStore;
+  store: Store;
   cfg: Config;
   services: Services;
   host: string;
@@ -30,7 +30,7 @@ async function osLine(): Promise<string> {
   }
 }
 
-export async function runDashboard({ sampler, cfg, services, host, filter }: DashboardOptions): Promise<number> {
+export async function runDashboard({ store, cfg, services, host, filter }: DashboardOptions): Promise<number> {
   return new Promise<number>((resolve) => {
     let done = false;
     let os = '';
@@ -45,16 +45,16 @@ export async function runDashboard({ sampler, cfg, services, host, filter }: Das
       screen.dispose();
       guard.restore(); // the terminal first: whatever happens next, it is usable
       if (message) process.stderr.write(`tcptally: ${message}\n`);
-      void Promise.resolve(sampler.close()).finally(() => resolve(code));
+      void Promise.resolve(store.close()).finally(() => resolve(code));
     };
     const guard = enterTerminal(process.stdout, { onStop: (code) => finish(code) });
     process.on('uncaughtException', (err) => finish(1, `internal error: ${err.message}`));
-    sampler.onError((err) => finish(1, err.message));
+    store.onError((err) => finish(1, err.message));
 
     const initial = initialViewState({ intervalMs: cfg.intervalMs, filterText: cfg.filterText, filter });
     const tree = (osText: string) => (
       <ThemeContext.Provider value={{ color: cfg.color, ascii: cfg.ascii }}>
-        <App store={sampler} host={host} os={osText} services={services} initial={initial} onQuit={() => finish(0)} />
+        <App store={store} host={host} os={osText} services={services} initial={initial} onQuit={() => finish(0)} />
       </ThemeContext.Provider>
     );
     // Ink renders whole frames into the screen writer (debug mode: no erase sequences, no throttle:
@@ -66,9 +66,9 @@ export async function runDashboard({ sampler, cfg, services, host, filter }: Das
       exitOnCtrlC: false,
       patchConsole: false,
     });
-    sampler.start();
+    store.start();
     // the OS line waits for the first sample: systeminformation must not compete with the first frame
-    const offFirst = sampler.subscribe(() => {
+    const offFirst = store.subscribe(() => {
       offFirst();
       void osLine().then((text) => {
         os = text;

@@ -1,16 +1,19 @@
 /**
- * The dashboard's view state and its reducer: pure, so every key's effect is a unit test.
- * What the sampler must know (filter, sort, drill-down, interval) is derived from this state by App.
+ * The dashboard's view state and its reducer: pure — every action carries the data it acts on (the
+ * snapshot on screen, the page size), so every key's effect is a unit test. What the store must know
+ * (filter, sort, drill-down, interval, trend) is derived from this state by App.
  */
 
-import { FilterError, parseFilter, type FilterNode } from '../model/filter.js';
-import { KEY_STATE_COLUMNS } from '../model/states.js';
-import type { Direction, SortKey } from '../model/tally.js';
-import { clampInterval } from '../sampler/sampler.js';
+import { FilterError, MAX_FILTER_LENGTH, parseFilter, type FilterNode } from '../model/filter.js';
+import { TOTAL_SERIES } from '../model/history.js';
+import { KEY_STATE_COLUMNS, TCP } from '../model/states.js';
+import { compareRows, peerKeyCmp, portKeyCmp, type PeerRow, type PortRow, type SortKey } from '../model/tally.js';
+import { clampInterval, type Focus, type Snapshot } from '../store/store.js';
 import { actionFor, type ActionId, type Context } from './keymap.js';
 
 /** The table: service ports, remote hosts, or remote host:port. */
 export type Pane = 'ports' | 'peers' | 'peerPorts';
+export type Row = PortRow | PeerRow;
 
 /** Sortable columns of the tables, in display order. */
 export const SORT_COLUMNS: readonly { key: SortKey; header: string }[] = [
@@ -20,6 +23,13 @@ export const SORT_COLUMNS: readonly { key: SortKey; header: string }[] = [
 ];
 
 export const INTERVAL_STEPS_MS = [100, 250, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
+
+export interface Prompt {
+  text: string;
+  error: string | null;
+  /** More was typed or pasted than the prompt keeps. */
+  full: boolean;
+}
 
 export interface ViewState {
   pane: Pane;
@@ -31,10 +41,10 @@ export interface ViewState {
   help: boolean;
   helpScroll: number;
   /** The filter prompt, when open: what is typed and its parse error (validated as you type). */
-  prompt: { text: string; error: string | null } | null;
+  prompt: Prompt | null;
   filterText: string | null;
   filter: FilterNode | null;
-  focus: { port: number; direction: Direction } | null;
+  focus: Focus | null;
   /** Series the trend shows: 0 = all sockets, else a state code. */
   trend: number;
   hideZero: boolean;
@@ -55,34 +65,43 @@ export function initialViewState(opts: { intervalMs: number; filterText?: string
     filterText: opts.filter ? opts.filterText ?? null : null,
     filter: opts.filter ?? null,
     focus: null,
-    trend: 6, // TIME_WAIT
+    trend: TCP.TIME_WAIT,
     hideZero: false,
     intervalMs: opts.intervalMs,
     quit: false,
   };
 }
 
-export type ViewAction =
-  | { type: ActionId }
-  | { type: 'type'; text: string }
-  /** A key as keyName() names it, with its text: mapped through the keymap table for the current context. */
-  | { type: 'key'; name: string; text: string };
+/** One key as keyNames() gives it: its name in the keymap and the text it types. */
+export interface KeyPress {
+  name: string;
+  text: string;
+}
 
-export interface ViewContext {
-  /** Rows in the table that state `s` shows (functions of the state: a burst of keys changes it as it goes). */
-  rowCount(s: ViewState): number;
-  /** Visible rows of the table (a page). */
+/** What the keys act on, as data taken when they arrived: the reducer reads nothing else. */
+export interface KeyEnv {
+  /** The snapshot on screen (null before the first sample): its lists are the table's rows. */
+  snap: Snapshot | null;
+  /** Data rows the table shows (one page). */
   page: number;
-  /** The port row under the selection of state `s`, for drill-down. */
-  portAt(s: ViewState): { port: number; direction: Direction } | null;
-  /** Lines the help screen has beyond one page (its scroll limit). */
-  helpMax: number;
+  /** Lines of the help text, and lines one help page shows. */
+  helpLines: number;
+  helpPage: number;
   resolvePort?: (name: string) => number | undefined;
 }
 
-function validate(text: string, ctx: ViewContext): { node: FilterNode | null; error: string | null } {
+export type ViewAction =
+  /** A burst of keys (fast typing, a paste): mapped through the keymap in the context each key finds. */
+  | { type: 'keys'; keys: readonly KeyPress[]; env: KeyEnv }
+  /** One action by its id, as if its key was pressed. */
+  | { type: 'action'; id: ActionId; env: KeyEnv };
+
+/** The prompt keeps at most this many characters (a longer filter is refused by the parser anyway). */
+export const PROMPT_MAX = MAX_FILTER_LENGTH;
+
+function validate(text: string, env: KeyEnv): { node: FilterNode | null; error: string | null } {
   try {
-    return { node: parseFilter(text, { resolvePort: ctx.resolvePort }), error: null };
+    return { node: parseFilter(text, { resolvePort: env.resolvePort }), error: null };
   } catch (e) {
     if (e instanceof FilterError) return { node: null, error: e.short };
     throw e;
@@ -95,43 +114,81 @@ export function contextOf(s: ViewState): Context {
   return s.help ? 'help' : s.prompt ? 'prompt' : 'main';
 }
 
-export function reduce(s: ViewState, a: ViewAction, ctx: ViewContext): ViewState {
-  if (a.type === 'key') {
-    const context = contextOf(s);
-    const action = actionFor(context, a.name);
-    if (action) return reduce(s, { type: action }, ctx);
-    if (context === 'prompt' && a.text && !a.name.startsWith('ctrl+')) return reduce(s, { type: 'type', text: a.text }, ctx);
-    return s;
+/** The rows the table of state `s` shows, in its sort order (the snapshot's lists, re-sorted only when the view's sort differs). */
+export function paneRows(snap: Snapshot | null, pane: Pane, sortColumn: number, ascending: boolean): { rows: readonly Row[]; total: number } {
+  if (!snap) return { rows: [], total: 0 };
+  const t = snap.tally;
+  const [rows, total]: [readonly Row[], number] =
+    pane === 'ports' ? [t.ports, t.portCount] : pane === 'peers' ? [t.peers, t.peerCount] : [t.peerPorts, t.peerPortCount];
+  const key = SORT_COLUMNS[sortColumn].key;
+  if (snap.sortBy === key && snap.ascending === ascending) return { rows, total };
+  // the view's sort changed and the re-count has not arrived yet (or the view is paused)
+  const keyCmp = (pane === 'ports' ? portKeyCmp : peerKeyCmp) as (a: Row, b: Row) => number;
+  return { rows: [...rows].sort(compareRows<Row>(key, ascending, keyCmp)), total };
+}
+
+export function reduce(s: ViewState, a: ViewAction): ViewState {
+  if (a.type === 'action') return apply(s, a.id, a.env);
+  let st = s;
+  let typed = false; // text typed into the prompt since its last validation: validated once per burst
+  for (const k of a.keys) {
+    const context = contextOf(st);
+    const id = actionFor(context, k.name);
+    if (!id && context === 'prompt' && k.text && !k.name.startsWith('ctrl+')) {
+      st = typeInto(st, k.text);
+      typed = true;
+      continue;
+    }
+    if (!id) continue;
+    if (typed && st.prompt) st = withVerdict(st, a.env);
+    typed = false;
+    st = apply(st, id, a.env);
   }
-  const last = Math.max(0, ctx.rowCount(s) - 1);
-  const page = Math.max(1, ctx.page);
+  return typed && st.prompt ? withVerdict(st, a.env) : st;
+}
+
+/** Appends typed text to the prompt (control characters dropped, at most PROMPT_MAX characters); no validation. */
+function typeInto(s: ViewState, text: string): ViewState {
+  const p = s.prompt!;
+  const clean = text.replace(/[\r\n\t\x00-\x1f\x7f]/g, '');
+  if (!clean) return s;
+  const room = PROMPT_MAX - p.text.length;
+  return { ...s, prompt: { text: p.text + clean.slice(0, Math.max(0, room)), error: p.error, full: clean.length > room } };
+}
+
+function withVerdict(s: ViewState, env: KeyEnv): ViewState {
+  const p = s.prompt!;
+  const error = p.full ? `the filter is cut at ${PROMPT_MAX} characters` : validate(p.text, env).error;
+  return { ...s, prompt: { text: p.text, error, full: p.full } };
+}
+
+function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
   if (s.help) {
-    switch (a.type) {
+    const max = Math.max(0, env.helpLines - env.helpPage);
+    const page = Math.max(1, env.helpPage);
+    switch (a) {
       case 'quit': return { ...s, quit: true };
       case 'help': case 'escape': return { ...s, help: false, helpScroll: 0 };
-      case 'up': return { ...s, helpScroll: Math.max(0, s.helpScroll - 1) };
-      case 'down': return { ...s, helpScroll: clamp(s.helpScroll + 1, 0, ctx.helpMax) };
-      case 'pageUp': return { ...s, helpScroll: Math.max(0, s.helpScroll - page) };
-      case 'pageDown': return { ...s, helpScroll: clamp(s.helpScroll + page, 0, ctx.helpMax) };
+      case 'up': return { ...s, helpScroll: clamp(s.helpScroll - 1, 0, max) };
+      case 'down': return { ...s, helpScroll: clamp(s.helpScroll + 1, 0, max) };
+      case 'pageUp': return { ...s, helpScroll: clamp(s.helpScroll - page, 0, max) };
+      case 'pageDown': return { ...s, helpScroll: clamp(s.helpScroll + page, 0, max) };
       case 'home': return { ...s, helpScroll: 0 };
-      case 'end': return { ...s, helpScroll: ctx.helpMax };
+      case 'end': return { ...s, helpScroll: max };
       default: return s;
     }
   }
   if (s.prompt) {
-    switch (a.type) {
+    switch (a) {
       case 'quit': return { ...s, quit: true };
-      case 'type': {
-        const text = s.prompt.text + a.text.replace(/[\r\n\t\x00-\x1f\x7f]/g, '');
-        return { ...s, prompt: { text, error: validate(text, ctx).error } };
-      }
       case 'promptBackspace': {
         const text = s.prompt.text.slice(0, -1);
-        return { ...s, prompt: { text, error: validate(text, ctx).error } };
+        return withVerdict({ ...s, prompt: { text, error: null, full: false } }, env);
       }
       case 'promptCancel': return { ...s, prompt: null };
       case 'promptSubmit': {
-        const { node, error } = validate(s.prompt.text, ctx);
+        if (s.prompt.full) return withVerdict(s, env);
+        const { node, error } = validate(s.prompt.text, env);
         if (error) return { ...s, prompt: { ...s.prompt, error } }; // nothing typed is lost
         const text = s.prompt.text.trim();
         return { ...s, prompt: null, filter: node, filterText: node ? text : null, selected: 0 };
@@ -139,13 +196,13 @@ export function reduce(s: ViewState, a: ViewAction, ctx: ViewContext): ViewState
       default: return s;
     }
   }
-  switch (a.type) {
+  const rowCount = () => paneRows(env.snap, s.pane, s.sortColumn, s.ascending).rows.length;
+  const last = () => Math.max(0, rowCount() - 1);
+  const page = Math.max(1, env.page);
+  switch (a) {
     case 'quit': return { ...s, quit: true };
     case 'help': return { ...s, help: true, helpScroll: 0 };
-    case 'filter': {
-      const text = s.filterText ?? '';
-      return { ...s, prompt: { text, error: null } };
-    }
+    case 'filter': return { ...s, prompt: { text: s.filterText ?? '', error: null, full: false } };
     case 'escape':
       if (s.focus) return { ...s, focus: null, pane: 'ports', selected: 0 };
       if (s.filterText) return { ...s, filter: null, filterText: null, selected: 0 };
@@ -153,34 +210,35 @@ export function reduce(s: ViewState, a: ViewAction, ctx: ViewContext): ViewState
     case 'sortNext': return { ...s, sortColumn: (s.sortColumn + 1) % SORT_COLUMNS.length, selected: 0 };
     case 'sortPrev': return { ...s, sortColumn: (s.sortColumn + SORT_COLUMNS.length - 1) % SORT_COLUMNS.length, selected: 0 };
     case 'sortReverse': return { ...s, ascending: !s.ascending, selected: 0 };
-    case 'togglePane': {
-      // ports → hosts → host:port → ports; in a drill-down, hosts ⇄ host:port of that one port
-      const next: Pane = s.focus
-        ? s.pane === 'peers' ? 'peerPorts' : 'peers'
-        : s.pane === 'ports' ? 'peers' : s.pane === 'peers' ? 'peerPorts' : 'ports';
-      return { ...s, pane: next, selected: 0 };
-    }
-    case 'up': return { ...s, selected: clamp(s.selected - 1, 0, last) };
-    case 'down': return { ...s, selected: clamp(s.selected + 1, 0, last) };
-    case 'pageUp': return { ...s, selected: clamp(s.selected - page, 0, last) };
-    case 'pageDown': return { ...s, selected: clamp(s.selected + page, 0, last) };
+    case 'togglePane': return { ...s, pane: nextPane(s), selected: 0 };
+    case 'up': return { ...s, selected: clamp(s.selected - 1, 0, last()) };
+    case 'down': return { ...s, selected: clamp(s.selected + 1, 0, last()) };
+    case 'pageUp': return { ...s, selected: clamp(s.selected - page, 0, last()) };
+    case 'pageDown': return { ...s, selected: clamp(s.selected + page, 0, last()) };
     case 'home': return { ...s, selected: 0 };
-    case 'end': return { ...s, selected: last };
-    case 'drill':
-    {
-      const port = s.pane === 'ports' && !s.focus ? ctx.portAt(s) : null;
-      return port ? { ...s, focus: port, pane: 'peers', selected: 0 } : s;
+    case 'end': return { ...s, selected: last() };
+    case 'drill': {
+      if (s.pane !== 'ports' || s.focus) return s;
+      const rows = paneRows(env.snap, s.pane, s.sortColumn, s.ascending).rows as readonly PortRow[];
+      const row = rows[Math.min(s.selected, rows.length - 1)];
+      return row ? { ...s, focus: { port: row.port, direction: row.direction }, pane: 'peers', selected: 0 } : s;
     }
     case 'pause': return { ...s, paused: !s.paused };
     case 'faster': return { ...s, intervalMs: stepInterval(s.intervalMs, -1) };
     case 'slower': return { ...s, intervalMs: stepInterval(s.intervalMs, +1) };
     case 'trend': {
       const key = SORT_COLUMNS[s.sortColumn].key;
-      return { ...s, trend: typeof key === 'number' ? key : 0 };
+      return { ...s, trend: typeof key === 'number' ? key : TOTAL_SERIES };
     }
     case 'hideZero': return { ...s, hideZero: !s.hideZero };
     default: return s;
   }
+}
+
+/** ports → hosts → host:port → ports; in a drill-down, hosts ⇄ host:port of that one port. */
+function nextPane(s: ViewState): Pane {
+  if (s.focus) return s.pane === 'peers' ? 'peerPorts' : 'peers';
+  return s.pane === 'ports' ? 'peers' : s.pane === 'peers' ? 'peerPorts' : 'ports';
 }
 
 /** The next step up or down the interval ladder from any current value. */

@@ -1,30 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { tableOf } from '../../src/model/records.js';
 import { parseServices } from '../../src/model/services.js';
 import { STATE_NAMES } from '../../src/model/states.js';
-import { tally } from '../../src/model/tally.js';
 import type { SocketRecord } from '../../src/model/table.js';
 import { toJson } from '../../src/output/json.js';
 import { formatOnce } from '../../src/output/text.js';
-import type { Snapshot } from '../../src/sampler/sampler.js';
+import { snapshotOf } from '../helpers/snapshot.js';
 
 const S: SocketRecord[] = [
   { family: 4, state: 10, laddr: '0.0.0.0', lport: 80, raddr: '0.0.0.0', rport: 0 },
   { family: 4, state: 8, laddr: '10.0.0.1', lport: 80, raddr: '10.0.0.7', rport: 40001 },
   { family: 4, state: 6, laddr: '10.0.0.1', lport: 50000, raddr: '10.0.0.9', rport: 5432 },
 ];
-
-export function snapshotOf(records: SocketRecord[], extra: Partial<Snapshot> = {}): Snapshot {
-  const t = tally(tableOf(records));
-  return {
-    seq: 1, viewVersion: 0, time: Date.UTC(2026, 10, 24, 12, 0, 0), source: 'netlink', sourceSlow: false, intervalMs: 1000,
-    effectiveIntervalMs: 1000, sampleMs: 1.5, readMs: 1, tallyMs: 0.5, stale: false, skippedTicks: 0, filter: null,
-    tally: t, deltas: new Array(12).fill(0), counters: { 'Tcp.ActiveOpens': 47, 'TcpExt.ListenDrops': 0 }, rates: {},
-    read: { rows: records.length, duplicates: 0, malformed: 0 }, history: Array.from({ length: 12 }, () => []), historyTimes: [],
-    ...extra,
-  };
-}
 
 const services = parseServices('http 80/tcp\npostgresql 5432/tcp\n');
 

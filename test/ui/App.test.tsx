@@ -27,7 +27,7 @@ const open: { unmount(): void; sampler: Sampler }[] = [];
 after(() => open.forEach((o) => { o.unmount(); o.sampler.close(); }));
 
 async function mount() {
-  const sampler = new Sampler(new FakeSource([FRAME]), { intervalMs: 1000 });
+  const sampler = new Sampler(new FakeSource([FRAME]), { query: { intervalMs: 1000 } });
   await sampler.sample();
   let quit = false;
   const r = render(

@@ -44,7 +44,7 @@ test('StateBars in ASCII uses # bars', () => {
 });
 
 test('Trend: sparkline with now/min/max/rate', () => {
-  const { lastFrame } = render(<Trend series={6} values={[0, 2, 4, 8]} times={[0, 1000, 2000, 3000]} width={60} />);
+  const { lastFrame } = render(<Trend series={6} values={[0, 2, 4, 8]} stats={{ current: 8, min: 0, max: 8, ratePerSec: 8 / 3, points: 4 }} width={60} />);
   const f = strip(lastFrame());
   assert.match(f, /^ TIME_WAIT {4}▁▃▅█ +now 8 min 0 max 8 \+2\.7\/s$/);
   assert.ok(f.length <= 60);
@@ -99,10 +99,10 @@ test('Table (peers and host:port): IPv6 in brackets with a port', () => {
 test('StatusLine: key hints, or the prompt with its live error', () => {
   const hints = strip(render(<StatusLine prompt={null} note="" width={80} />).lastFrame());
   assert.match(hints, /^q quit \? help \/ filter s sort Tab pane Enter drill Space pause t trend\s*$/);
-  const bad = strip(render(<StatusLine prompt={{ text: 'estab and x', error: '"x" at column 11: expected a state' }} note="" width={80} />).lastFrame());
+  const bad = strip(render(<StatusLine prompt={{ text: 'estab and x', error: '"x" at column 11: expected a state', full: false }} note="" width={80} />).lastFrame());
   assert.equal(bad, 'filter> estab and x\n✗ "x" at column 11: expected a state');
-  const long = strip(render(<StatusLine prompt={{ text: `port = 1 or ${'x'.repeat(100)}end`, error: null }} note="" width={40} />).lastFrame());
+  const long = strip(render(<StatusLine prompt={{ text: `port = 1 or ${'x'.repeat(100)}end`, error: null, full: false }} note="" width={40} />).lastFrame());
   assert.equal(long.split('\n')[0], `filter> …${'x'.repeat(27)}end`, 'the end of a long filter stays in view');
-  const ok = strip(render(<StatusLine prompt={{ text: 'tw', error: null }} note="" width={80} />).lastFrame());
+  const ok = strip(render(<StatusLine prompt={{ text: 'tw', error: null, full: false }} note="" width={80} />).lastFrame());
   assert.match(ok, /✓ Enter applies/);
 });

@@ -1,45 +1,86 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { initialViewState, reduce, SORT_COLUMNS, stepInterval, type ViewAction, type ViewContext, type ViewState } from '../../src/ui/viewState.js';
+import type { SocketRecord } from '../../src/model/table.js';
+import { keyNames } from '../../src/ui/keys.js';
+import type { ActionId } from '../../src/ui/keymap.js';
+import { initialViewState, paneRows, PROMPT_MAX, reduce, SORT_COLUMNS, stepInterval, type KeyEnv, type ViewState } from '../../src/ui/viewState.js';
+import { snapshotOf } from '../helpers/snapshot.js';
 
-const ctx: ViewContext = { rowCount: () => 20, page: 5, portAt: (s) => (s.pane === 'ports' ? { port: 5432, direction: 'out' } : null), helpMax: 10 };
-const run = (s: ViewState, ...as: ViewAction[]) => as.reduce((x, a) => reduce(x, a, ctx), s);
+// 20 outbound service ports 6000..6019 with 20..1 ESTABLISHED sockets each: by total, 6000 is first
+const RECORDS: SocketRecord[] = Array.from({ length: 20 }, (_, p) =>
+  Array.from({ length: 20 - p }, (_, i): SocketRecord => ({ family: 4, state: 1, laddr: '10.0.0.1', lport: 40000 + p * 100 + i, raddr: '10.0.0.9', rport: 6000 + p })),
+).flat();
+const env: KeyEnv = { snap: snapshotOf(RECORDS), page: 5, helpLines: 100, helpPage: 20 };
+const act = (id: ActionId) => ({ type: 'action' as const, id, env });
+const run = (s: ViewState, ...ids: ActionId[]) => ids.reduce((x, id) => reduce(x, act(id)), s);
+/** Keys as a terminal sends them in one burst (typing, a paste). */
+const keys = (s: ViewState, input: string) =>
+  reduce(s, { type: 'keys', keys: keyNames(input, { ...NO_KEY }), env });
+const NO_KEY = {
+  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false,
+  home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false,
+  backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false,
+};
 const init = () => initialViewState({ intervalMs: 1000 });
-const typeText = (text: string): ViewAction => ({ type: 'type', text });
 
-test('the filter prompt validates as you type, keeps a bad expression, applies a good one', () => {
-  let s = run(init(), { type: 'filter' }, typeText('estab and bog'));
+test('the filter prompt validates a burst of typing, keeps a bad expression, applies a good one', () => {
+  let s = keys(init(), '/estab and bog');
+  assert.equal(s.prompt!.text, 'estab and bog');
   assert.match(s.prompt!.error!, /"bog" at column 11/);
-  s = run(s, { type: 'promptSubmit' });
+  s = run(s, 'promptSubmit');
   assert.equal(s.prompt!.text, 'estab and bog', 'nothing typed is lost');
   assert.ok(s.prompt!.error);
   assert.equal(s.filterText, null);
-  s = run(s, { type: 'promptBackspace' }, { type: 'promptBackspace' }, { type: 'promptBackspace' }, typeText('tw'));
+  s = keys(run(s, 'promptBackspace', 'promptBackspace', 'promptBackspace'), 'tw');
   assert.equal(s.prompt!.text, 'estab and tw');
   assert.equal(s.prompt!.error, null);
-  s = run(s, { type: 'promptSubmit' });
+  s = run(s, 'promptSubmit');
   assert.equal(s.prompt, null);
   assert.equal(s.filterText, 'estab and tw');
   assert.equal(s.filter!.kind, 'and');
   // reopening shows the current filter for editing; Esc cancels without change; Esc again clears it
-  s = run(s, { type: 'filter' });
+  s = run(s, 'filter');
   assert.equal(s.prompt!.text, 'estab and tw');
-  s = run(s, { type: 'promptCancel' });
+  s = run(s, 'promptCancel');
   assert.equal(s.filterText, 'estab and tw');
-  s = run(s, { type: 'escape' });
+  s = run(s, 'escape');
   assert.equal(s.filterText, null);
   assert.equal(s.filter, null);
 });
 
+test('a burst that types and then submits applies what it typed', () => {
+  const s = keys(init(), '/tw\r');
+  assert.equal(s.prompt, null);
+  assert.equal(s.filterText, 'tw');
+});
+
 test('typing in the prompt drops control characters; q types a q there', () => {
-  const s = run(init(), { type: 'filter' }, typeText('li\x1bs\tt'), typeText('q'));
+  const s = keys(keys(init(), '/li\x01s\x02t'), 'q');
   assert.equal(s.prompt!.text, 'listq');
   assert.equal(s.quit, false);
 });
 
+test('a paste longer than the prompt is cut, said so, and refused on Enter; the UI stays usable', () => {
+  let s = keys(init(), '/' + 'estab or '.repeat(2000));
+  assert.equal(s.prompt!.text.length, PROMPT_MAX);
+  assert.match(s.prompt!.error!, new RegExp(`cut at ${PROMPT_MAX} characters`));
+  s = run(s, 'promptSubmit');
+  assert.ok(s.prompt, 'a cut filter is not applied');
+  assert.equal(s.filterText, null);
+  s = run(s, 'promptBackspace');
+  assert.equal(s.prompt!.text.length, PROMPT_MAX - 1);
+  s = run(s, 'promptCancel');
+  assert.equal(run(s, 'quit').quit, true);
+});
+
+test('a deeply nested paste is an error in the prompt, not a crash', () => {
+  const s = keys(init(), '/' + '('.repeat(3000) + 'estab' + ')'.repeat(3000));
+  assert.ok(s.prompt);
+  assert.match(s.prompt!.error!, /deep/);
+});
+
 test('an empty filter clears the filter', () => {
-  const s = run({ ...init(), filterText: 'tw', filter: { kind: 'state', codes: [6] } }, { type: 'filter' },
-    { type: 'promptBackspace' }, { type: 'promptBackspace' }, { type: 'promptSubmit' });
+  const s = run({ ...init(), filterText: 'tw', filter: { kind: 'state', codes: [6] } }, 'filter', 'promptBackspace', 'promptBackspace', 'promptSubmit');
   assert.equal(s.filterText, null);
   assert.equal(s.filter, null);
 });
@@ -47,73 +88,101 @@ test('an empty filter clears the filter', () => {
 test('sort: s cycles the columns, S reverses, t trends the sort column', () => {
   let s = init();
   assert.equal(SORT_COLUMNS[s.sortColumn].key, 'total');
-  s = run(s, { type: 'sortNext' });
+  s = run(s, 'sortNext');
   assert.equal(SORT_COLUMNS[s.sortColumn].header, 'ESTAB');
-  s = run(s, { type: 'sortNext' }, { type: 'trend' });
+  s = run(s, 'sortNext', 'trend');
   assert.equal(SORT_COLUMNS[s.sortColumn].header, 'TIME_W');
   assert.equal(s.trend, 6);
-  s = run(s, { type: 'sortNext' }, { type: 'trend' });
+  s = run(s, 'sortNext', 'trend');
   assert.equal(s.trend, 8);
-  s = run(s, { type: 'sortReverse' });
+  s = run(s, 'sortReverse');
   assert.equal(s.ascending, true);
-  s = run(init(), { type: 'sortPrev' }, { type: 'trend' });
+  s = run(init(), 'sortPrev', 'trend');
   assert.equal(SORT_COLUMNS[s.sortColumn].key, 'key');
   assert.equal(s.trend, 0, 'a non-state column trends all sockets');
 });
 
-test('selection moves within the rows; pages; home/end', () => {
-  let s = run(init(), { type: 'up' });
+test('selection moves within the rows of the snapshot; pages by the table height; home/end', () => {
+  let s = run(init(), 'up');
   assert.equal(s.selected, 0);
-  s = run(s, { type: 'down' }, { type: 'down' });
+  s = run(s, 'down', 'down');
   assert.equal(s.selected, 2);
-  s = run(s, { type: 'pageDown' });
+  s = run(s, 'pageDown');
   assert.equal(s.selected, 7);
-  s = run(s, { type: 'end' });
+  s = run(s, 'end');
   assert.equal(s.selected, 19);
-  s = run(s, { type: 'down' });
+  s = run(s, 'down');
   assert.equal(s.selected, 19);
-  s = run(s, { type: 'pageUp' }, { type: 'home' });
+  s = run(s, 'pageUp', 'home');
   assert.equal(s.selected, 0);
+  const none = reduce(init(), { type: 'action', id: 'end', env: { ...env, snap: null } });
+  assert.equal(none.selected, 0, 'no data: nothing to select');
 });
 
-test('Tab cycles ports → hosts → host:port; Enter drills into a port; Esc leaves', () => {
-  let s = run(init(), { type: 'togglePane' });
+test('Tab cycles ports → hosts → host:port; Enter drills into the port under the cursor; Esc leaves', () => {
+  let s = run(init(), 'togglePane');
   assert.equal(s.pane, 'peers');
-  s = run(s, { type: 'togglePane' });
+  s = run(s, 'togglePane');
   assert.equal(s.pane, 'peerPorts');
-  s = run(s, { type: 'drill' });
+  s = run(s, 'drill');
   assert.equal(s.focus, null, 'drill works on the ports pane');
-  s = run(s, { type: 'togglePane' }, { type: 'down' }, { type: 'drill' });
-  assert.deepEqual(s.focus, { port: 5432, direction: 'out' });
+  s = run(s, 'togglePane', 'down', 'drill');
+  assert.deepEqual(s.focus, { port: 6001, direction: 'out' });
   assert.equal(s.pane, 'peers');
   assert.equal(s.selected, 0);
-  s = run(s, { type: 'togglePane' });
+  s = run(s, 'togglePane');
   assert.equal(s.pane, 'peerPorts');
-  s = run(s, { type: 'togglePane' });
+  s = run(s, 'togglePane');
   assert.equal(s.pane, 'peers', 'within a drill-down Tab stays on its peers');
-  s = run(s, { type: 'escape' });
+  s = run(s, 'escape');
   assert.equal(s.focus, null);
   assert.equal(s.pane, 'ports');
 });
 
-test('pause, interval steps, hide zero, help, quit', () => {
-  let s = run(init(), { type: 'pause' });
+test('a burst of keys acts on the rows as it goes: reverse the sort, then drill the first row', () => {
+  // ascending by total: the port with the fewest sockets (6019) comes first, before any re-count arrives
+  const s = keys(init(), 'S\r');
+  assert.deepEqual(s.focus, { port: 6019, direction: 'out' });
+});
+
+test('paneRows re-sorts only when the view sort differs from the snapshot\'s', () => {
+  const snap = env.snap!;
+  assert.equal(paneRows(snap, 'ports', 1, false).rows, snap.tally.ports, 'same sort: the snapshot\'s own list');
+  const asc = paneRows(snap, 'ports', 1, true).rows;
+  assert.deepEqual(asc.slice(0, 3).map((r) => (r as { port: number }).port), [6019, 6018, 6017]);
+  assert.equal(paneRows(snap, 'ports', 1, false).total, 20);
+});
+
+test('help scrolls by its own page, stops at its end; main keys do nothing under help', () => {
+  let s = run(init(), 'help');
+  assert.equal(s.help, true);
+  s = run(s, 'down', 'down');
+  assert.equal(s.helpScroll, 2);
+  s = run(s, 'pageDown');
+  assert.equal(s.helpScroll, 22, 'a help page is the help screen\'s height, not the table\'s');
+  s = run(s, 'end');
+  assert.equal(s.helpScroll, 80, '100 lines, 20 a page');
+  s = run(s, 'pageDown', 'down');
+  assert.equal(s.helpScroll, 80);
+  s = run(s, 'pageUp');
+  assert.equal(s.helpScroll, 60);
+  s = run(s, 'sortNext');
+  assert.equal(s.sortColumn, 1, 'main keys do nothing under help');
+  s = run(s, 'escape');
+  assert.equal(s.help, false);
+});
+
+test('pause, interval steps, hide zero, quit', () => {
+  let s = run(init(), 'pause');
   assert.equal(s.paused, true);
-  s = run(s, { type: 'slower' });
+  s = run(s, 'slower');
   assert.equal(s.intervalMs, 2000);
-  s = run(s, { type: 'faster' }, { type: 'faster' }, { type: 'faster' }, { type: 'faster' }, { type: 'faster' });
+  s = run(s, 'faster', 'faster', 'faster', 'faster', 'faster');
   assert.equal(s.intervalMs, 100);
   assert.equal(stepInterval(100, -1), 100);
   assert.equal(stepInterval(1500, 1), 2000);
   assert.equal(stepInterval(1500, -1), 1000);
-  s = run(s, { type: 'hideZero' }, { type: 'help' });
+  s = run(s, 'hideZero');
   assert.equal(s.hideZero, true);
-  assert.equal(s.help, true);
-  s = run(s, { type: 'down' }, { type: 'down' }, { type: 'pageDown' }, { type: 'pageDown' }, { type: 'pageDown' });
-  assert.equal(s.helpScroll, 10, 'help scroll stops at its end');
-  s = run(s, { type: 'sortNext' });
-  assert.equal(s.sortColumn, 1, 'main keys do nothing under help');
-  s = run(s, { type: 'escape' });
-  assert.equal(s.help, false);
-  assert.equal(run(s, { type: 'quit' }).quit, true);
+  assert.equal(run(s, 'quit').quit, true);
 });

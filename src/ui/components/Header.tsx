@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { Snapshot } from '../../sampler/sampler.js';
+import type { Snapshot } from '../../store/store.js';
 import { count, ms, padRight, truncate } from '../format.js';
 import { accent, useTheme } from '../theme.js';
 

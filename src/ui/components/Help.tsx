@@ -1,57 +1,71 @@
 import { Box, Text } from 'ink';
-import { TCP_STATES } from '../../model/states.js';
+import { filterVocabulary } from '../../model/filter.js';
+import { TCP_STATES, type StateKind } from '../../model/states.js';
 import { BINDINGS } from '../keymap.js';
-import { padRight, truncate } from '../format.js';
+import { asciiText, padRight, wrap } from '../format.js';
 import { kindColor, useTheme } from '../theme.js';
 
-export interface HelpProps {
-  scroll: number;
-  height: number;
-  width: number;
-}
-
-interface Line {
+export interface HelpLine {
   text: string;
-  color?: string;
+  /** Coloured like the state's bar. */
+  kind?: StateKind;
   bold?: boolean;
 }
 
-/** Every line of the help screen: the keymap table, then the eleven states with their triage hints. */
-export function helpLines(width: number, color: (kind: (typeof TCP_STATES)[number]['kind']) => string | undefined): Line[] {
-  const lines: Line[] = [{ text: 'KEYS', bold: true }];
+const KEY_COL = 11;
+const STATE_COL = 13;
+
+/**
+ * Every line of the help screen at a width, wrapped (nothing is cut): the keymap table, the eleven
+ * states with what a pile of each means, and the filter words the parser knows. Built from those
+ * tables, so it cannot disagree with them.
+ */
+export function helpLines(width: number, ascii: boolean): HelpLine[] {
+  const w = Math.max(20, width);
+  const lines: HelpLine[] = [{ text: 'KEYS', bold: true }];
   const seen = new Set<string>();
   for (const b of BINDINGS) {
     const key = `${b.label} ${b.help}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const where = b.contexts.length === 1 && b.contexts[0] === 'prompt' ? ' (filter prompt)' : '';
-    lines.push({ text: `  ${padRight(b.label, 10)} ${b.help}${where}` });
+    for (const text of wrap(`  ${padRight(b.label, KEY_COL - 3)} `, b.help + where, w)) lines.push({ text });
   }
   lines.push({ text: '' }, { text: 'TCP STATES   what it is / what a pile of them means', bold: true });
   for (const s of TCP_STATES) {
-    lines.push({ text: `  ${padRight(s.name, 12)} ${s.meaning}`, color: color(s.kind) });
-    lines.push({ text: `  ${' '.repeat(12)} → ${s.hint}` });
+    for (const text of wrap(`  ${padRight(s.name, STATE_COL - 3)} `, s.meaning, w)) lines.push({ text, kind: s.kind });
+    for (const text of wrap(`${' '.repeat(STATE_COL)}→ `, s.hint, w)) lines.push({ text });
   }
-  lines.push({ text: '' }, { text: 'FILTER   ss words: estab tw cw syn-recv listen ...; sport/dport/port [= != < >] N;', bold: false });
-  lines.push({ text: '         src/dst/addr ADDR[/PREFIX]; v4 v6; and or not ( )' });
-  return lines.map((l) => ({ ...l, text: truncate(l.text, width) }));
+  lines.push({ text: '' }, { text: 'FILTER   ss syntax, e.g. "tw and dport = 5432"', bold: true });
+  for (const v of filterVocabulary()) {
+    for (const text of wrap(`  ${padRight(v.what, KEY_COL - 3)} `, v.words.join(' '), w)) lines.push({ text });
+  }
+  return ascii ? lines.map((l) => ({ ...l, text: asciiText(l.text) })) : lines;
 }
 
-/** The help screen, scrolled by j/k; it lists what the keymap table holds, nothing hand-written twice. */
-export function Help({ scroll, height, width }: HelpProps) {
+export interface HelpProps {
+  lines: readonly HelpLine[];
+  scroll: number;
+  /** Lines for the whole screen: the text takes all but the last, the status line. */
+  height: number;
+  width: number;
+}
+
+/** The help screen: a page of the help text, scrolled by the keys, and a status line. */
+export function Help({ lines, scroll, height, width }: HelpProps) {
   const theme = useTheme();
-  const lines = helpLines(width, (k) => kindColor(theme, k));
-  const body = lines.slice(scroll, scroll + height - 1);
-  const ascii = theme.ascii;
+  const page = Math.max(1, height - 1);
+  const body = lines.slice(scroll, scroll + page);
+  const status = ` help ${scroll + 1}-${Math.min(lines.length, scroll + page)}/${lines.length}  j/k PgUp/PgDn scroll  Esc or ? close  q quit`;
   return (
     <Box flexDirection="column">
       {body.map((l, i) => (
-        <Text key={i} wrap="truncate" color={l.color} bold={l.bold}>
-          {ascii ? l.text.replace(/→/g, '->').replace(/⇄/g, '<>').replace(/[←↑↓]/g, (c) => ({ '←': '<-', '↑': 'up', '↓': 'dn' })[c] ?? c) : l.text}
+        <Text key={i} wrap="truncate" color={l.kind ? kindColor(theme, l.kind) : undefined} bold={l.bold}>
+          {l.text}
         </Text>
       ))}
       <Text inverse wrap="truncate">
-        {padRight(` help ${scroll + 1}-${Math.min(lines.length, scroll + height - 1)}/${lines.length}  j/k scroll  Esc or ? close  q quit`, width)}
+        {padRight(status, width)}
       </Text>
     </Box>
   );

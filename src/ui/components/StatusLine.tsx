@@ -2,9 +2,10 @@ import { Box, Text } from 'ink';
 import { BINDINGS } from '../keymap.js';
 import { padRight, truncate } from '../format.js';
 import { accent, useTheme } from '../theme.js';
+import type { Prompt } from '../viewState.js';
 
 export interface StatusLineProps {
-  prompt: { text: string; error: string | null } | null;
+  prompt: Prompt | null;
   /** Extra words for the context (drill-down, paused). */
   note: string;
   width: number;

@@ -1,0 +1,111 @@
+/**
+ * The contract between what produces samples and what reads them (the dashboard, the text and JSON
+ * outputs). A local sampler, the sampler in a worker thread — and later a remote host or a replayed
+ * recording — all stand behind `Store`: readers subscribe, get the latest immutable Snapshot (the same
+ * object until data changes, as useSyncExternalStore needs), and say what they want with one setQuery.
+ */
+
+import type { Counters } from '../model/counters.js';
+import type { FilterNode } from '../model/filter.js';
+import type { SeriesStats } from '../model/history.js';
+import type { Direction, SortKey, Tally } from '../model/tally.js';
+import type { ReadStats, SourceName } from '../sources/types.js';
+
+export const MIN_INTERVAL_MS = 100;
+export const MAX_INTERVAL_MS = 3_600_000;
+
+export function clampInterval(ms: number): number {
+  return Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, Math.round(ms)));
+}
+
+/** A service port and its direction: the drill-down's subject. */
+export interface Focus {
+  port: number;
+  direction: Direction;
+}
+
+/** What a reader asks the store for: what to count, how to sort and cut the lists, how often, which trend. */
+export interface Query {
+  /** The filter as typed (shown in the header) and parsed; both null for no filter. */
+  filterText: string | null;
+  filter: FilterNode | null;
+  sortBy: SortKey;
+  ascending: boolean;
+  /** Peer lists restricted to the sockets of one service port. */
+  focus: Focus | null;
+  /** Rows kept per list (0 = all). */
+  top: number;
+  intervalMs: number;
+  /** The history series the reader draws: 0 = all sockets, else a state code. */
+  trendSeries: number;
+  /** How many of that series' latest points travel in each snapshot (0 = none). */
+  trendPoints: number;
+}
+
+export const DEFAULT_QUERY: Query = {
+  filterText: null,
+  filter: null,
+  sortBy: 'total',
+  ascending: false,
+  focus: null,
+  top: 0,
+  intervalMs: 1000,
+  trendSeries: 0,
+  trendPoints: 0,
+};
+
+/** The latest points of one history series, and its summary over the whole history window. */
+export interface Trend {
+  series: number;
+  /** Oldest first; at most Query.trendPoints. */
+  values: number[];
+  /** Epoch ms of each value. */
+  times: number[];
+  /** Over the whole window (not only the points sent). */
+  stats: SeriesStats;
+}
+
+export interface Snapshot {
+  seq: number;
+  /** Bumped by every query change that re-counts: a re-tally of the same sample has a higher one. */
+  viewVersion: number;
+  /** Epoch ms when the sample started. */
+  time: number;
+  source: SourceName;
+  sourceSlow: boolean;
+  /** The interval asked for. */
+  intervalMs: number;
+  /** The interval actually achieved (> intervalMs when samples overran it). */
+  effectiveIntervalMs: number;
+  /** Wall time of read + tally (+ counters). */
+  sampleMs: number;
+  readMs: number;
+  tallyMs: number;
+  /** The sample took longer than the interval: ticks were skipped. */
+  stale: boolean;
+  skippedTicks: number;
+  /** The filter this snapshot was counted with. */
+  filter: string | null;
+  /** The sort its lists are in. */
+  sortBy: SortKey;
+  ascending: boolean;
+  tally: Tally;
+  /** Per-state change since the previous sample (indexed by state code; all zero on the first). */
+  deltas: number[];
+  counters: Counters;
+  /** Per-second rates of the monotonic counters since the previous sample (empty on the first). */
+  rates: Counters;
+  read: ReadStats;
+  trend: Trend;
+}
+
+export interface Store {
+  subscribe(fn: (s: Snapshot) => void): () => void;
+  getSnapshot(): Snapshot | null;
+  /** Changes what is counted and sent; fields left out keep their value. */
+  setQuery(q: Partial<Query>): void;
+  onError(fn: (e: Error) => void): () => void;
+  start(): void;
+  /** Stops sampling and releases the source; a worker store resolves once its thread has ended. */
+  close(): void | Promise<void>;
+}
