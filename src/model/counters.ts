@@ -39,7 +39,7 @@ export function parseSockstat(text: string, name: 'sockstat' | 'sockstat6', into
 }
 
 /** Counters that are levels, not monotonic event counts: no per-second rate for them. */
-export function isGauge(name: string): boolean {
+function isGauge(name: string): boolean {
   return (
     name.startsWith('sockstat') ||
     name === 'Tcp.CurrEstab' ||

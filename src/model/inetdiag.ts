@@ -13,16 +13,16 @@
 import type { SocketTable } from './table.js';
 
 export const NETLINK_SOCK_DIAG = 4;
-export const SOCK_DIAG_BY_FAMILY = 20;
+const SOCK_DIAG_BY_FAMILY = 20;
 export const NLMSG_ERROR = 2;
 export const NLMSG_DONE = 3;
-export const NLM_F_REQUEST = 0x1;
-export const NLM_F_DUMP = 0x300;
+const NLM_F_REQUEST = 0x1;
+const NLM_F_DUMP = 0x300;
 export const AF_INET = 2;
 export const AF_INET6 = 10;
-export const IPPROTO_TCP = 6;
+const IPPROTO_TCP = 6;
 /** The states `ss -tan` asks for: bits 0..11 (the eleven states; request sockets come back as SYN_RECV). */
-export const SS_STATES_MASK = 0xfff;
+const SS_STATES_MASK = 0xfff;
 
 const NLMSG_HDRLEN = 16;
 const DIAG_MSG_LEN = 72;

@@ -6,9 +6,6 @@
  * (127.0.0.1 is the word 0x7f000001). An IPv4 address keeps words 0..2 at zero.
  */
 
-export const AF_INET = 4;
-export const AF_INET6 = 6;
-
 export class SocketTable {
   n = 0;
   family: Uint8Array;

@@ -12,10 +12,10 @@
 import { formatV4, formatV6, isMapped } from './address.js';
 import type { Predicate } from './filter.js';
 import { KEY_WORDS, KeyCounter, topCandidates } from './keycounter.js';
-import { STATE_SLOTS } from './states.js';
+import { STATE_SLOTS, TCP } from './states.js';
 import type { SocketTable } from './table.js';
 
-const LISTEN = 10;
+const LISTEN = TCP.LISTEN;
 
 export type Direction = 'in' | 'out';
 

@@ -25,7 +25,7 @@ export interface SamplerOptions {
   now?: () => number;
 }
 
-export function historyCapacity(intervalMs: number, seconds: number): number {
+function historyCapacity(intervalMs: number, seconds: number): number {
   return Math.max(2, Math.min(100_000, Math.ceil((seconds * 1000) / intervalMs)));
 }
 

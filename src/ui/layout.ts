@@ -7,15 +7,10 @@ export interface Layout {
   tooSmall: boolean;
   /** Lines the frame may use: one less than the terminal (a full-height frame makes Ink 6 clear the screen). */
   lines: number;
-  header: number;
+  /** State bar lines. */
   bars: number;
-  trend: number;
-  counters: number;
-  /** Drill-down title line. */
-  drill: number;
-  tableHeader: number;
+  /** Data rows of the table. */
   tableRows: number;
-  status: number;
 }
 
 /**
@@ -31,16 +26,5 @@ export function computeLayout(columns: number, rows: number, barLines: number, n
   if (lines - fixed - bars < 3) bars = Math.max(1, Math.min(bars, nonZeroBars));
   const tableRows = lines - fixed - bars;
   const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS || tableRows < 1;
-  return {
-    tooSmall,
-    lines,
-    header: 2,
-    bars,
-    trend: 1,
-    counters: 1,
-    drill: drill ? 1 : 0,
-    tableHeader: 1,
-    tableRows: Math.max(0, tableRows),
-    status,
-  };
+  return { tooSmall, lines, bars, tableRows: Math.max(0, tableRows) };
 }

@@ -22,7 +22,7 @@ export const SORT_COLUMNS: readonly { key: SortKey; header: string }[] = [
   ...KEY_STATE_COLUMNS.map((c) => ({ key: c.code as SortKey, header: c.header })),
 ];
 
-export const INTERVAL_STEPS_MS = [100, 250, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
+const INTERVAL_STEPS_MS = [100, 250, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
 
 export interface Prompt {
   text: string;
@@ -110,7 +110,7 @@ function validate(text: string, env: KeyEnv): { node: FilterNode | null; error: 
 
 const clamp = (x: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, x));
 
-export function contextOf(s: ViewState): Context {
+function contextOf(s: ViewState): Context {
   return s.help ? 'help' : s.prompt ? 'prompt' : 'main';
 }
 
