@@ -54,10 +54,11 @@ async function loadDashboard(): Promise<DashboardModule> {
 
 async function main(): Promise<void> {
   // a closed pipe (tcptally --json --watch | head -1) is a normal end, not an error
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  const onOutputError = (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE' || err.code === 'EIO') process.exit(EXIT_OK);
     fail(EXIT_RUNTIME, `cannot write output: ${err.code ?? err.message}`);
-  });
+  };
+  process.stdout.on('error', onOutputError);
 
   let cfg: Config;
   try {
@@ -107,6 +108,8 @@ async function main(): Promise<void> {
     const { WorkerStore } = await import('./sampler/workerStore.js');
     const store = new WorkerStore({ ...init, query: { ...init.query, top: DASHBOARD_TOP_ROWS } });
     const { runDashboard } = await loadDashboard();
+    // the dashboard's terminal guard handles a dead terminal: it stops the worker before exiting
+    process.stdout.off('error', onOutputError);
     const code = await runDashboard({ store, cfg, services, host: hostname(), filter });
     process.exit(code);
   }

@@ -1,5 +1,7 @@
 /** Pure text formatters: bars, sparklines, numbers, padding. Shared by the dashboard and --once. */
 
+import stringWidth from 'string-width';
+
 const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
 const SPARKS = '▁▂▃▄▅▆▇█';
 const ASCII_SPARKS = '_.,:-=+*#';
@@ -62,19 +64,64 @@ export function ms(n: number): string {
   return n < 10 ? `${n.toFixed(1)}ms` : n < 10_000 ? `${Math.round(n)}ms` : `${(n / 1000).toFixed(1)}s`;
 }
 
+/**
+ * Whether every UTF-16 unit of `s` is one terminal cell wide: printable ASCII, Latin-1 and Latin
+ * Extended (not the soft hyphen), general punctuation (dashes, quotes, '…'), arrows, box drawing, block
+ * elements and geometric shapes ('█▏▁▼', not the two emoji squares at U+25FD/U+25FE). That is every
+ * string the dashboard draws; anything else (CJK, emoji, combining marks, controls) is measured.
+ */
+function narrow(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f) continue;
+    if (c >= 0xa0 && c < 0x300 && c !== 0xad) continue;
+    if (c >= 0x2010 && c < 0x2028) continue;
+    if (c >= 0x2190 && c < 0x2200) continue;
+    if (c >= 0x2500 && c < 0x25fd) continue;
+    return false;
+  }
+  return true;
+}
+
+/** Terminal cells `s` takes: wide (CJK, emoji) count 2, combining marks 0. */
+export function textWidth(s: string): number {
+  return narrow(s) ? s.length : stringWidth(s);
+}
+
 export function padLeft(s: string, w: number): string {
-  return s.length >= w ? s : ' '.repeat(w - s.length) + s;
+  const n = textWidth(s);
+  return n >= w ? s : ' '.repeat(w - n) + s;
 }
 
 export function padRight(s: string, w: number): string {
-  return s.length >= w ? s : s + ' '.repeat(w - s.length);
+  const n = textWidth(s);
+  return n >= w ? s : s + ' '.repeat(w - n);
 }
 
-/** Cuts a string to at most w characters, marking the cut with '…' (or '~' in ASCII). */
+const graphemes = new Intl.Segmenter();
+
+/** The longest start of `s` that takes at most `w` cells, cut between characters (graphemes). */
+export function sliceToWidth(s: string, w: number): string {
+  if (narrow(s)) return s.slice(0, Math.max(0, w));
+  let out = '';
+  let used = 0;
+  for (const { segment } of graphemes.segment(s)) {
+    const n = stringWidth(segment);
+    if (used + n > w) break;
+    out += segment;
+    used += n;
+  }
+  return out;
+}
+
+/**
+ * Cuts a string to at most w cells, marking the cut with '…' (or '~' in ASCII). A wide character that
+ * would straddle the limit is dropped, so the result may be one cell short of w.
+ */
 export function truncate(s: string, w: number, ascii = false): string {
   if (w <= 0) return '';
-  if (s.length <= w) return s;
-  return s.slice(0, w - 1) + (ascii ? '~' : '…');
+  if (textWidth(s) <= w) return s;
+  return sliceToWidth(s, w - 1) + (ascii ? '~' : '…');
 }
 
 /**

@@ -37,16 +37,20 @@ export async function runDashboard({ store, cfg, services, host, filter }: Dashb
     const finish = (code: number, message?: string) => {
       if (done) return;
       done = true;
+      // nothing more reaches the terminal: not Ink's last frame, not the cursor it shows in an unmount
+      // effect that runs after we have left the alternate screen (it erased lines of the shell's screen)
+      screen.dispose();
       try {
         instance.unmount();
       } catch {
         /* already unmounted */
       }
-      screen.dispose();
-      guard.restore(); // the terminal first: whatever happens next, it is usable
-      if (message) process.stderr.write(`tcptally: ${message}\n`);
+      guard.restore(); // the terminal first: whatever happens next, it is usable (if it is still there)
+      if (message && !guard.gone) process.stderr.write(`tcptally: ${message}\n`);
+      // the sampler's worker closes its netlink socket and ends before we exit
       void Promise.resolve(store.close()).finally(() => resolve(code));
     };
+    // a terminal that went away ends the dashboard with 0 and nothing written (see terminal.ts)
     const guard = enterTerminal(process.stdout, { onStop: (code) => finish(code) });
     process.on('uncaughtException', (err) => finish(1, `internal error: ${err.message}`));
     store.onError((err) => finish(1, err.message));

@@ -34,15 +34,17 @@ export class TmuxPane {
 
   /**
    * Starts `argv` in a pane of columns×rows under a shell that prints "[exit N]" when it ends, so the
-   * exit code shows on the (restored) screen.
+   * exit code shows on the (restored) screen. With `ignoreHup` that shell (the pane's session leader)
+   * ignores SIGHUP, like a login shell that traps HUP: when the pty closes nobody signals the program,
+   * which only sees its terminal fail (EOF, EIO).
    */
-  start(argv: string[], columns: number, rows: number, env: Record<string, string> = {}): void {
+  start(argv: string[], columns: number, rows: number, env: Record<string, string> = {}, { ignoreHup = false } = {}): void {
     const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     const envArgs = Object.entries({ LANG: 'C.UTF-8', ...env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     // the pane starts with a short pause so that pipe-pane is attached before the program writes;
     // the program's start time (ns) is written to startFile just before it runs
     this.tmux('new-session', '-d', '-s', 'main', '-x', String(columns), '-y', String(rows), ...envArgs,
-      `sleep 0.2; date +%s%N > '${this.startFile}'; ${quoted}; echo "[exit $?]"`);
+      `${ignoreHup ? "trap '' HUP; " : ''}sleep 0.2; date +%s%N > '${this.startFile}'; ${quoted}; echo "[exit $?]"`);
     this.tmux('pipe-pane', '-t', 'main', `cat > '${this.outputFile}'`);
   }
 

@@ -96,6 +96,61 @@ test('Table (peers and host:port): IPv6 in brackets with a port', () => {
   assert.match(lines[2], /^10\.0\.0\.9:5432 +2 +\. +2/);
 });
 
+// The key column is as wide as what it holds (port, the longest service name in the list, direction;
+// an address for peers), never a fixed share of the width: the rest stays at the right, like htop.
+const plain: PortRow[] = [
+  { port: 34967, direction: 'in', total: 5, states: st({ 8: 4, 10: 1 }) },
+  { port: 5432, direction: 'out', total: 300, states: st({ 1: 10, 6: 290 }) },
+];
+
+test('Table (ports) with no service names at 100 columns: the key column is only as wide as its header', () => {
+  const { lastFrame } = render(<Table pane="ports" rows={plain} totalRows={2} sortColumn={1} ascending={false} selected={0} height={2} width={100} services={parseServices('')} />);
+  assert.equal(
+    strip(lastFrame()),
+    [
+      ' PORT SERVICE DIR   ▼TOTAL  ESTAB  TIME_W  CLOSE_W  SYN_RCV  SYN_SNT  FIN_W2',
+      '34967          in        5      .       .        4        .        .       .',
+      ' 5432         out      300     10     290        .        .        .       .',
+    ].join('\n'),
+  );
+});
+
+test('Table (ports): the key column fits the longest service name; the KEY sort marker follows DIR', () => {
+  const { lastFrame } = render(<Table pane="ports" rows={ports} totalRows={2} sortColumn={0} ascending={false} selected={0} height={2} width={80} services={services} />);
+  assert.equal(
+    strip(lastFrame()),
+    [
+      ' PORT SERVICE    DIR▼   TOTAL  ESTAB  TIME_W  CLOSE_W  SYN_RCV  SYN_SNT  FIN_W2',
+      ' 5432 postgresql out      300     10     290        .        .        .       .',
+      '   80 http        in       12      .       .       11        .        .       .',
+    ].join('\n'),
+  );
+});
+
+test('Table (ports): short of width, service names are cut, not the numbers', () => {
+  const { lastFrame } = render(<Table pane="ports" rows={ports.slice(0, 1)} totalRows={1} sortColumn={1} ascending={false} selected={0} height={1} width={78} services={services} />);
+  assert.equal(
+    strip(lastFrame()),
+    [
+      ' PORT SERVICE   DIR   ▼TOTAL  ESTAB  TIME_W  CLOSE_W  SYN_RCV  SYN_SNT  FIN_W2',
+      ' 5432 postgres… out      300     10     290        .        .        .       .',
+    ].join('\n'),
+  );
+});
+
+test('Table (peers) at 100 columns: the address column is as wide as the longest address', () => {
+  const peers: PeerRow[] = [{ address: '2001:db8::7', total: 3, states: st({ 1: 3 }) }, { address: '10.0.0.9', total: 2, states: st({ 6: 2 }) }];
+  const { lastFrame } = render(<Table pane="peers" rows={peers} totalRows={2} sortColumn={1} ascending={false} selected={1} height={2} width={100} services={services} />);
+  assert.equal(
+    strip(lastFrame()),
+    [
+      'REMOTE HOST   ▼TOTAL  ESTAB  TIME_W  CLOSE_W  SYN_RCV  SYN_SNT  FIN_W2',
+      '2001:db8::7        3      3       .        .        .        .       .',
+      '10.0.0.9           2      .       2        .        .        .       .',
+    ].join('\n'),
+  );
+});
+
 test('StatusLine: key hints, or the prompt with its live error', () => {
   const hints = strip(render(<StatusLine prompt={null} note="" width={80} />).lastFrame());
   assert.match(hints, /^q quit \? help \/ filter s sort Tab pane Enter drill Space pause t trend\s*$/);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bar, count, delta, rate, sparkline, truncate } from '../../src/ui/format.js';
+import { bar, count, delta, padLeft, padRight, rate, sparkline, truncate } from '../../src/ui/format.js';
 
 test('bars scale to the largest, and a tiny non-zero count stays visible', () => {
   assert.equal(bar(100, 100, 10), '█'.repeat(10));
@@ -33,4 +33,32 @@ test('numbers, deltas, rates, truncation', () => {
   assert.equal(rate(25_000), '25.0k');
   assert.equal(truncate('abcdef', 4), 'abc…');
   assert.equal(truncate('abc', 4), 'abc');
+});
+
+// Terminal cells, not UTF-16 units: '日本' is 2 units and 4 cells; '🚀' (U+1F680) 2 units and 2 cells;
+// 'é' written as e + U+0301 (combining acute) 2 units and 1 cell; '⌚' (U+231A) 1 unit and 2 cells.
+test('padding counts terminal cells: CJK and emoji are two wide, a combining accent zero', () => {
+  assert.equal(padLeft('日本', 6), '  日本');
+  assert.equal(padRight('日本', 6), '日本  ');
+  assert.equal(padLeft('🚀', 4), '  🚀');
+  assert.equal(padRight('e\u0301', 3), 'e\u0301  ');
+  assert.equal(padLeft('cafe\u0301', 6), '  cafe\u0301');
+  assert.equal(padRight('⌚', 3), '⌚ ');
+  assert.equal(padRight('日本語', 4), '日本語', 'wider than w: unchanged');
+  // what the dashboard draws stays one cell per character
+  assert.equal(padRight('█▌', 4), '█▌  ');
+  assert.equal(padLeft('▼TOTAL', 8), '  ▼TOTAL');
+  assert.equal(padRight('a…', 3), 'a… ');
+});
+
+test('truncation counts terminal cells and never cuts a character in two', () => {
+  assert.equal(truncate('日本語テキスト', 7), '日本語…');
+  assert.equal(truncate('日本語テキスト', 6), '日本…', 'a wide character straddling the cut is dropped');
+  assert.equal(truncate('日本語', 6), '日本語', 'exactly six cells: no cut');
+  assert.equal(truncate('ab🚀cd', 4), 'ab…');
+  assert.equal(truncate('ab🚀cd', 5), 'ab🚀…');
+  assert.equal(truncate('cafe\u0301 au lait', 6), 'cafe\u0301 …', 'the accent stays on its letter');
+  assert.equal(truncate('cafe\u0301', 4), 'cafe\u0301');
+  assert.equal(truncate('👩‍💻 dev', 4), '👩‍💻 …', 'a ZWJ sequence is one two-cell character');
+  assert.equal(truncate('日本語', 3, true), '日~');
 });

@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import { KEY_STATE_COLUMNS } from '../../model/states.js';
 import type { Services } from '../../model/services.js';
 import type { PeerRow, PortRow } from '../../model/tally.js';
-import { count, padLeft, padRight, truncate } from '../format.js';
+import { count, padLeft, padRight, textWidth, truncate } from '../format.js';
 import { accent, useTheme } from '../theme.js';
 import type { Pane } from '../viewState.js';
 import { SORT_COLUMNS } from '../viewState.js';
@@ -23,31 +23,56 @@ export interface TableProps {
 
 const STATE_WIDTHS = KEY_STATE_COLUMNS.map((c) => c.header.length + 2);
 const TOTAL_WIDTH = 8;
-
-/** The key cell of a row: "5432 postgresql  out" for ports, the address (and port) for peers. */
-function keyCell(pane: Pane, r: PortRow | PeerRow, services: Services, w: number, ascii: boolean): string {
-  if (pane === 'ports') {
-    const p = r as PortRow;
-    const name = services.nameOf(p.port) ?? '';
-    const left = truncate(`${padLeft(String(p.port), 5)} ${name}`, Math.max(1, w - 4), ascii);
-    return padRight(left, w - 4) + padLeft(p.direction, 4);
-  }
-  const peer = r as PeerRow;
-  const text = peer.port === undefined ? peer.address : peer.address.includes(':') ? `[${peer.address}]:${peer.port}` : `${peer.address}:${peer.port}`;
-  return padRight(truncate(text, w, ascii), w);
-}
+const FIXED_WIDTH = TOTAL_WIDTH + STATE_WIDTHS.reduce((a, b) => a + b, 0);
+/** Ports: the port right-aligned in 5 cells and a space before the service name. */
+const PORT_WIDTH = 6;
+/** Ports: the direction column (" out"). */
+const DIR_WIDTH = 4;
 
 const KEY_HEADERS: Record<Pane, string> = { ports: ' PORT SERVICE', peers: 'REMOTE HOST', peerPorts: 'REMOTE HOST:PORT' };
+
+function peerText(peer: PeerRow): string {
+  if (peer.port === undefined) return peer.address;
+  return peer.address.includes(':') ? `[${peer.address}]:${peer.port}` : `${peer.address}:${peer.port}`;
+}
+
+/**
+ * The key column sized to its content, like k9s: port + the longest service name in the list +
+ * direction, or the longest address; never narrower than its header, never wider than what the number
+ * columns leave (longer names and addresses are cut). `text` is the part before the direction; one
+ * more cell at the end takes the sort marker in the header and separates the TOTAL column.
+ */
+function keyColumn(pane: Pane, rows: readonly (PortRow | PeerRow)[], services: Services, width: number): { text: number; width: number } {
+  const extra = pane === 'ports' ? DIR_WIDTH + 1 : 1;
+  let content = 0;
+  for (const r of rows) {
+    const n = pane === 'ports' ? PORT_WIDTH + textWidth(services.nameOf((r as PortRow).port) ?? '') : textWidth(peerText(r as PeerRow));
+    if (n > content) content = n;
+  }
+  const header = KEY_HEADERS[pane].length;
+  const text = Math.max(header, Math.min(content, width - FIXED_WIDTH - extra));
+  return { text, width: text + extra };
+}
+
+/** The key cell of a row: " 5432 postgresql out " for ports, the address (and port) for peers. */
+function keyCell(pane: Pane, r: PortRow | PeerRow, services: Services, cells: number, ascii: boolean): string {
+  if (pane === 'ports') {
+    const p = r as PortRow;
+    const name = truncate(services.nameOf(p.port) ?? '', cells - PORT_WIDTH, ascii);
+    return padRight(`${padLeft(String(p.port), PORT_WIDTH - 1)} ${name}`, cells) + padLeft(p.direction, DIR_WIDTH) + ' ';
+  }
+  return padRight(truncate(peerText(r as PeerRow), cells, ascii), cells + 1);
+}
 
 /** The ports / peers table: sorted, the selection highlighted, scrolled to keep it visible. */
 export function Table({ pane, rows, totalRows, sortColumn, ascending, selected, height, width, services }: TableProps) {
   const theme = useTheme();
-  const fixed = TOTAL_WIDTH + STATE_WIDTHS.reduce((a, b) => a + b, 0);
-  const keyWidth = Math.max(8, width - fixed);
+  const key = keyColumn(pane, rows, services, width);
+  const keyWidth = key.width;
   const arrow = ascending ? (theme.ascii ? '^' : '▲') : theme.ascii ? 'v' : '▼';
   const sortKey = SORT_COLUMNS[sortColumn].key;
   // one cell short of the column: the sort marker goes after the last word
-  const keyHead = pane === 'ports' ? padRight(KEY_HEADERS.ports, keyWidth - 5) + ' DIR' : padRight(KEY_HEADERS[pane], keyWidth - 1);
+  const keyHead = pane === 'ports' ? padRight(KEY_HEADERS.ports, key.text) + ' DIR' : padRight(KEY_HEADERS[pane], key.text);
   const heads = [
     { text: keyHead, sorted: sortKey === 'key', width: keyWidth, left: true },
     { text: 'TOTAL', sorted: sortKey === 'total', width: TOTAL_WIDTH, left: false },
@@ -73,7 +98,7 @@ export function Table({ pane, rows, totalRows, sortColumn, ascending, selected, 
       {visible.length === 0 ? <Text wrap="truncate">{`  (no ${pane === 'ports' ? 'ports' : 'peers'}${more})`}</Text> : null}
       {visible.map((r, i) => {
         const line =
-          keyCell(pane, r, services, keyWidth, theme.ascii) +
+          keyCell(pane, r, services, key.text, theme.ascii) +
           padLeft(count(r.total), TOTAL_WIDTH) +
           KEY_STATE_COLUMNS.map((c, k) => padLeft(r.states[c.code] ? count(r.states[c.code]) : '.', STATE_WIDTHS[k])).join('');
         return (
