@@ -67,8 +67,24 @@ export interface SamplerOptions {
   filter?: FilterNode | null;
   view?: Partial<ViewParams>;
   readCounters?: () => Counters;
+  /** Epoch ms (the snapshot's time and history points). */
   now?: () => number;
+  /** Monotonic time and timers (default: performance.now, setTimeout, clearTimeout); tests pass a fake one. */
+  clock?: SamplerClock;
 }
+
+export interface SamplerClock {
+  /** Monotonic ms. */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const REAL_CLOCK: SamplerClock = {
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 export function historyCapacity(intervalMs: number, seconds: number): number {
   return Math.max(2, Math.min(100_000, Math.ceil((seconds * 1000) / intervalMs)));
@@ -86,6 +102,7 @@ export class Sampler implements SnapshotStore {
   private view: ViewParams;
   private readonly readCountersFn: () => Counters;
   private readonly now: () => number;
+  private readonly clock: SamplerClock;
   private seq = 0;
   private viewVersion = 0;
   private prevStates: number[] | null = null;
@@ -95,7 +112,7 @@ export class Sampler implements SnapshotStore {
   private snapshot: Snapshot | null = null;
   private listeners = new Set<(s: Snapshot) => void>();
   private errorListeners = new Set<(e: Error) => void>();
-  private timer: NodeJS.Timeout | null = null;
+  private timer: unknown = null;
   private running = false;
   private busy: Promise<Snapshot> | null = null;
 
@@ -109,6 +126,7 @@ export class Sampler implements SnapshotStore {
     this.view = { sortBy: 'total', ascending: false, focus: null, top: 0, ...opts.view };
     this.readCountersFn = opts.readCounters ?? (() => ({}));
     this.now = opts.now ?? Date.now;
+    this.clock = opts.clock ?? REAL_CLOCK;
   }
 
   getSnapshot = (): Snapshot | null => this.snapshot;
@@ -134,12 +152,12 @@ export class Sampler implements SnapshotStore {
 
   private async takeSample(): Promise<Snapshot> {
     const time = this.now();
-    const t0 = performance.now();
+    const t0 = this.clock.now();
     const read = await this.source.read(this.table);
-    const t1 = performance.now();
+    const t1 = this.clock.now();
     const tally = this.tallier.tally(this.table, { filter: this.predicate, ...this.view });
     const counters = this.readCountersFn();
-    const t2 = performance.now();
+    const t2 = this.clock.now();
     const deltas = new Array<number>(STATE_SLOTS).fill(0);
     if (this.prevStates) for (let c = 1; c < STATE_SLOTS; c++) deltas[c] = tally.states[c] - this.prevStates[c];
     const rates = counterRates(this.prevCounters, counters, time - this.prevTime);
@@ -189,14 +207,14 @@ export class Sampler implements SnapshotStore {
 
   stop(): void {
     this.running = false;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
   }
 
   private loop = async (): Promise<void> => {
     this.timer = null;
     if (!this.running) return;
-    const start = performance.now();
+    const start = this.clock.now();
     try {
       await this.sample();
     } catch (err) {
@@ -204,11 +222,11 @@ export class Sampler implements SnapshotStore {
       if (this.errorListeners.size === 0) throw err;
     }
     if (!this.running) return;
-    const took = performance.now() - start;
+    const took = this.clock.now() - start;
     const k = Math.max(1, Math.ceil(took / this.intervalMs));
     this.skipped += k - 1;
     this.effectiveIntervalMs = k * this.intervalMs;
-    this.timer = setTimeout(this.loop, Math.max(0, start + k * this.intervalMs - performance.now()));
+    this.timer = this.clock.setTimeout(this.loop, Math.max(0, start + k * this.intervalMs - this.clock.now()));
   };
 
   setIntervalMs(ms: number): void {
@@ -238,9 +256,9 @@ export class Sampler implements SnapshotStore {
   private resample(): void {
     if (!this.snapshot || this.busy) return;
     const prev = this.snapshot;
-    const t0 = performance.now();
+    const t0 = this.clock.now();
     const tally = this.tallier.tally(this.table, { filter: this.predicate, ...this.view });
-    const tallyMs = performance.now() - t0;
+    const tallyMs = this.clock.now() - t0;
     const sameCounts = this.prevStates !== null;
     this.publish({
       ...prev,
@@ -256,9 +274,9 @@ export class Sampler implements SnapshotStore {
 
   /** Reschedules a pending tick for a new interval; a sample in progress schedules its own next tick. */
   private restartTimer(): void {
-    if (!this.running || !this.timer) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(this.loop, this.intervalMs);
+    if (!this.running || this.timer === null) return;
+    this.clock.clearTimeout(this.timer);
+    this.timer = this.clock.setTimeout(this.loop, this.intervalMs);
   }
 
   close(): void {
