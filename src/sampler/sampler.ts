@@ -23,7 +23,22 @@ export interface SamplerOptions {
   readCounters?: () => Counters;
   /** Epoch ms, for the sample's time stamp. */
   now?: () => number;
+  /** Monotonic time and timers (default: performance.now, setTimeout, clearTimeout); tests pass a fake one. */
+  clock?: SamplerClock;
 }
+
+export interface SamplerClock {
+  /** Monotonic ms. */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const REAL_CLOCK: SamplerClock = {
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 function historyCapacity(intervalMs: number, seconds: number): number {
   return Math.max(2, Math.min(100_000, Math.ceil((seconds * 1000) / intervalMs)));
@@ -39,6 +54,7 @@ export class Sampler implements Store {
   private predicate: Predicate | undefined;
   private readonly readCountersFn: () => Counters;
   private readonly now: () => number;
+  private readonly clock: SamplerClock;
   private seq = 0;
   private viewVersion = 0;
   private prevStates: number[] | null = null;
@@ -48,7 +64,7 @@ export class Sampler implements Store {
   private snapshot: Snapshot | null = null;
   private listeners = new Set<(s: Snapshot) => void>();
   private errorListeners = new Set<(e: Error) => void>();
-  private timer: NodeJS.Timeout | null = null;
+  private timer: unknown = null;
   private running = false;
   private busy: Promise<Snapshot> | null = null;
 
@@ -61,6 +77,7 @@ export class Sampler implements Store {
     this.predicate = this.query.filter ? compileFilter(this.query.filter) : undefined;
     this.readCountersFn = opts.readCounters ?? (() => ({}));
     this.now = opts.now ?? Date.now;
+    this.clock = opts.clock ?? REAL_CLOCK;
   }
 
   getSnapshot = (): Snapshot | null => this.snapshot;
@@ -96,12 +113,12 @@ export class Sampler implements Store {
 
   private async takeSample(): Promise<Snapshot> {
     const time = this.now();
-    const t0 = performance.now();
+    const t0 = this.clock.now();
     const read = await this.source.read(this.table);
-    const t1 = performance.now();
+    const t1 = this.clock.now();
     const tally = this.tally();
     const counters = this.readCountersFn();
-    const t2 = performance.now();
+    const t2 = this.clock.now();
     const deltas = new Array<number>(STATE_SLOTS).fill(0);
     if (this.prevStates) for (let c = 1; c < STATE_SLOTS; c++) deltas[c] = tally.states[c] - this.prevStates[c];
     const rates = counterRates(this.prevCounters, counters, time - this.prevTime);
@@ -151,14 +168,14 @@ export class Sampler implements Store {
 
   stop(): void {
     this.running = false;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
   }
 
   private loop = async (): Promise<void> => {
     this.timer = null;
     if (!this.running) return;
-    const start = performance.now();
+    const start = this.clock.now();
     try {
       await this.sample();
     } catch (err) {
@@ -167,11 +184,11 @@ export class Sampler implements Store {
     }
     if (!this.running) return;
     const interval = this.query.intervalMs;
-    const took = performance.now() - start;
+    const took = this.clock.now() - start;
     const k = Math.max(1, Math.ceil(took / interval));
     this.skipped += k - 1;
     this.effectiveIntervalMs = k * interval;
-    this.timer = setTimeout(this.loop, Math.max(0, start + k * interval - performance.now()));
+    this.timer = this.clock.setTimeout(this.loop, Math.max(0, start + k * interval - this.clock.now()));
   };
 
   getQuery(): Query {
@@ -215,9 +232,9 @@ export class Sampler implements Store {
   private resample(restarted: boolean): void {
     if (!this.snapshot || this.busy) return;
     const prev = this.snapshot;
-    const t0 = performance.now();
+    const t0 = this.clock.now();
     const tally = this.tally();
-    const tallyMs = performance.now() - t0;
+    const tallyMs = this.clock.now() - t0;
     const q = this.query;
     this.publish({
       ...prev,
@@ -234,9 +251,9 @@ export class Sampler implements Store {
 
   /** Reschedules a pending tick for a new interval; a sample in progress schedules its own next tick. */
   private restartTimer(): void {
-    if (!this.running || !this.timer) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(this.loop, this.query.intervalMs);
+    if (!this.running || this.timer === null) return;
+    this.clock.clearTimeout(this.timer);
+    this.timer = this.clock.setTimeout(this.loop, this.query.intervalMs);
   }
 
   close(): void {

@@ -9,10 +9,10 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { SocketFarm, ssCounts, V4 } from '../helpers/sockets.js';
-import { TmuxPane, tmuxAvailable } from '../helpers/tmux.js';
+import { TmuxPane } from '../helpers/tmux.js';
+import { suiteSkip } from '../helpers/tools.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
-const REQUIRE_ALL = process.env.CI === 'true' || process.env.CI === '1';
 /** Whether any SGR sequence sets a colour: 30-38, 40-48, 90-97, 100-107 (39/49 only reset to default). */
 function hasColour(screen: string): boolean {
   for (const m of screen.matchAll(/\x1b\[([0-9;]*)m/g)) {
@@ -31,7 +31,7 @@ function assertFits(screen: string, columns: number, rows: number): void {
   assert.ok(lines.every((l) => l.length <= columns));
 }
 
-describe('the dashboard in a real terminal', { skip: !tmuxAvailable() && !REQUIRE_ALL ? 'tmux not installed' : false }, () => {
+describe('the dashboard in a real terminal', { skip: suiteSkip(['tmux', 'pgrep', 'ss'], 'the dashboard runs in a tmux pane, checked against ss') }, () => {
   const farm = new SocketFarm();
   let leak = 0, db = 0, web = 0;
   const panes: TmuxPane[] = [];

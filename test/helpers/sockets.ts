@@ -20,6 +20,8 @@ export type Host = typeof V4 | typeof V6 | '127.0.0.1';
 export class SocketFarm {
   private servers: net.Server[] = [];
   private sockets: net.Socket[] = [];
+  /** Client sides of the ESTABLISHED pairs made by established(), oldest first (reset() takes from the end). */
+  private estab: net.Socket[] = [];
   /** Every port this farm listens on or targets. */
   readonly ports = new Set<number>();
 
@@ -51,7 +53,17 @@ export class SocketFarm {
 
   /** n ESTABLISHED pairs to a listener (2n sockets: client and server side). */
   async established(host: Host, port: number, n: number): Promise<void> {
-    for (let i = 0; i < n; i++) await this.connect(host, port);
+    for (let i = 0; i < n; i++) this.estab.push(await this.connect(host, port));
+  }
+
+  /**
+   * Resets the n newest ESTABLISHED pairs (or all there are): the client sends RST, so both sides leave
+   * the kernel's tables at once (no TIME_WAIT, no FIN_WAIT). Resolves once the client side is closed.
+   */
+  async reset(n: number): Promise<void> {
+    for (const s of this.estab.splice(Math.max(0, this.estab.length - n))) {
+      await new Promise<void>((resolve) => { s.once('close', () => resolve()); s.resetAndDestroy(); });
+    }
   }
 
   /**
@@ -91,15 +103,11 @@ export class SocketFarm {
     await Promise.all(this.servers.map((srv) => new Promise<void>((r) => srv.close(() => r()))));
     this.sockets = [];
     this.servers = [];
+    this.estab = [];
   }
 }
 
 const NFT_TABLE = 'tcptally_test';
-
-export function nftAvailable(): boolean {
-  const r = spawnSync('nft', ['list', 'tables'], { stdio: 'ignore' });
-  return r.status === 0;
-}
 
 /**
  * Drop rules on our own ports: SYNs to `synSentPort` (the client stays in SYN_SENT) and the final ACKs

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseFilter } from '../../src/model/filter.js';
 import type { SocketRecord } from '../../src/model/table.js';
 import { Sampler } from '../../src/sampler/sampler.js';
 import type { Snapshot } from '../../src/store/store.js';
+import { ClockedSource, FakeClock } from '../helpers/fakeClock.js';
 import { FakeSource } from '../helpers/fakeSource.js';
 
 const tw = (n: number): SocketRecord[] =>
@@ -31,32 +31,124 @@ test('deltas, history and counter rates follow successive samples', async () => 
   assert.deepEqual(d.trend.times, [1000, 2000, 3000]);
 });
 
-test('never overlapping: a slow sample skips ticks, marks the snapshot stale and stretches the interval', async () => {
-  const src = new FakeSource([tw(1)], 250);
-  const s = new Sampler(src, { query: { intervalMs: 100 } });
+const EPOCH = 1_767_225_600_000; // 2026-01-01T00:00:00Z: the epoch clock follows the fake one
+
+/** A sampler over a source whose reads take `durations` ms (the last repeats), all on a fake clock. */
+function clocked(intervalMs: number, durations: number[]) {
+  const clock = new FakeClock();
+  const src = new ClockedSource(clock, durations, tw(1));
+  const s = new Sampler(src, { query: { intervalMs }, clock, now: () => EPOCH + clock.now() });
   const snaps: Snapshot[] = [];
   s.subscribe((x) => snaps.push(x));
+  return { clock, src, s, snaps };
+}
+
+/** The timing fields of each snapshot, as [start ms since the epoch above, stale, skippedTicks, effectiveIntervalMs, sampleMs]. */
+const timing = (snaps: Snapshot[]) => snaps.map((x) => [x.time - EPOCH, x.stale, x.skippedTicks, x.effectiveIntervalMs, x.sampleMs]);
+
+test('a fast source: a sample every interval, on the interval, never stale', async () => {
+  const { clock, src, s, snaps } = clocked(100, [30]);
   s.start();
-  await sleep(1200);
+  await clock.advance(950);
   s.stop();
-  assert.equal(src.maxInFlight, 1, 'reads never overlap');
-  assert.ok(snaps.length >= 2 && snaps.length <= 5, `${snaps.length} samples in 1.2 s at 250 ms each`);
-  assert.ok(snaps.every((x) => x.stale));
-  const last = snaps[snaps.length - 1];
-  assert.ok(last.skippedTicks >= 2);
-  assert.equal(last.effectiveIntervalMs, 300);
+  assert.deepEqual(src.starts, [0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
+  assert.deepEqual(timing(snaps), [0, 100, 200, 300, 400, 500, 600, 700, 800, 900].map((t) => [t, false, 0, 100, 30]));
+  assert.equal(snaps[9].readMs, 30);
+  assert.equal(snaps[9].tallyMs, 0);
+  assert.equal(src.maxInFlight, 1);
 });
 
-test('a fast source keeps the interval and is not stale', async () => {
-  const s = new Sampler(new FakeSource([tw(1)]), { query: { intervalMs: 100 } });
-  const snaps: Snapshot[] = [];
-  s.subscribe((x) => snaps.push(x));
+test('a source slower than the tick: reads never overlap, ticks are skipped, stale, the interval stretches', async () => {
+  const { clock, src, s, snaps } = clocked(100, [250]);
   s.start();
-  await sleep(550);
+  await clock.advance(1000);
   s.stop();
-  assert.ok(snaps.length >= 4 && snaps.length <= 7, String(snaps.length));
-  assert.ok(snaps.every((x) => !x.stale));
-  assert.equal(snaps[snaps.length - 1].effectiveIntervalMs, 100);
+  assert.equal(src.maxInFlight, 1, 'reads never overlap');
+  // each 250 ms read overruns 2 ticks of 100 ms: the next one starts on the 3rd tick after its start
+  assert.deepEqual(src.starts, [0, 300, 600, 900]);
+  // a snapshot reports the ticks skipped before it (the loop counts them once the sample is done)
+  assert.deepEqual(timing(snaps), [
+    [0, true, 0, 100, 250],
+    [300, true, 2, 300, 250],
+    [600, true, 4, 300, 250],
+  ]);
+});
+
+test('the stretched interval follows each sample: back to the interval once samples are fast again', async () => {
+  // durations: fast, 2.5 ticks, fast, exactly one tick (not stale, nothing skipped), 1.2 ticks (repeats)
+  const { clock, src, s, snaps } = clocked(100, [50, 250, 50, 100, 120]);
+  s.start();
+  await clock.advance(950);
+  s.stop();
+  assert.deepEqual(src.starts, [0, 100, 400, 500, 600, 800]);
+  assert.deepEqual(timing(snaps), [
+    [0, false, 0, 100, 50],
+    [100, true, 0, 100, 250],
+    [400, false, 2, 300, 50],
+    [500, false, 2, 100, 100],
+    [600, true, 2, 100, 120],
+    [800, true, 3, 200, 120],
+  ]);
+});
+
+test('busy guard: sample() called while the loop reads joins that read instead of starting another', async () => {
+  const { clock, src, s, snaps } = clocked(100, [250]);
+  s.start();
+  await clock.advance(100); // the loop's first read (0 → 250) is in flight
+  const explicit = s.sample();
+  await clock.advance(0);
+  assert.equal(src.reads, 1, 'no second read while one is in flight');
+  await clock.advance(200); // t = 300: the first read ended at 250, the next tick started a read at 300
+  s.stop();
+  assert.equal(await explicit, snaps[0], 'the caller gets the in-flight sample');
+  assert.equal(snaps[0].seq, 1);
+  assert.deepEqual(src.starts, [0, 300]);
+  assert.equal(src.maxInFlight, 1);
+});
+
+test('busy guard: a loop tick that falls due during an explicit sample() joins it', async () => {
+  const { clock, src, s, snaps } = clocked(100, [0, 250]);
+  s.start(); // read 0 at t = 0 takes no time; the next tick is at 100
+  await clock.advance(50);
+  const explicit = s.sample(); // read 1: 50 → 300
+  await clock.advance(100); // t = 150: the tick at 100 came and went
+  assert.deepEqual(src.starts, [0, 50], 'the tick at 100 started no read of its own');
+  await clock.advance(200); // t = 350: read 1 ended at 300; the loop (tick at 100, done at 300) rescheduled at 300
+  s.stop();
+  assert.equal((await explicit).seq, 2);
+  assert.deepEqual(src.starts, [0, 50, 300]);
+  assert.equal(src.maxInFlight, 1);
+  assert.deepEqual(snaps.map((x) => x.seq), [1, 2], 'the joined sample was published once');
+});
+
+test('a new interval reschedules the pending tick on the new interval', async () => {
+  const { clock, src, s, snaps } = clocked(100, [0]);
+  s.start();
+  await clock.advance(50);
+  s.setQuery({ intervalMs: 200 }); // the tick due at 100 is replaced by one at 50 + 200
+  await clock.advance(500); // t = 550
+  s.stop();
+  assert.deepEqual(src.starts, [0, 250, 450]);
+  assert.deepEqual(snaps.map((x) => [x.intervalMs, x.effectiveIntervalMs]), [[100, 100], [200, 200], [200, 200]]);
+});
+
+test('stop() cancels the pending tick, and a read in flight schedules nothing after it', async () => {
+  const idle = clocked(100, [0]);
+  idle.s.start();
+  await idle.clock.advance(150);
+  idle.s.stop();
+  assert.equal(idle.clock.pending, 0, 'no timer left');
+  await idle.clock.advance(1000);
+  assert.deepEqual(idle.src.starts, [0, 100]);
+
+  const busy = clocked(100, [250]);
+  busy.s.start();
+  await busy.clock.advance(100);
+  busy.s.stop(); // the read 0 → 250 is in flight
+  await busy.clock.advance(1000);
+  assert.deepEqual(busy.src.starts, [0]);
+  assert.equal(busy.snaps.length, 1, 'the sample in flight still completes and publishes');
+  assert.equal(busy.clock.pending, 0);
 });
 
 test('a new filter re-tallies the last table at once and restarts history', async () => {
@@ -80,7 +172,6 @@ test('history memory is fixed: capacity from interval and window, not from run t
   assert.equal(s.getSnapshot()!.trend.values.length, 100);
   assert.equal(s.getSnapshot()!.trend.stats.points, 100);
 });
-
 test('only the trend points the reader draws travel in a snapshot; the stats cover the whole window', async () => {
   let clock = 0;
   const frames = [1, 4, 9, 2, 7].map((n) => tw(n));
