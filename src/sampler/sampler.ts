@@ -66,6 +66,8 @@ export class Sampler implements Store {
   private errorListeners = new Set<(e: Error) => void>();
   private timer: unknown = null;
   private running = false;
+  /** Bumped by start(): a loop from before a stop() that wakes up late sees it is not the current one. */
+  private generation = 0;
   private busy: Promise<Snapshot> | null = null;
 
   constructor(private readonly source: Source, opts: SamplerOptions) {
@@ -163,7 +165,7 @@ export class Sampler implements Store {
   start(): void {
     if (this.running) return;
     this.running = true;
-    void this.loop();
+    void this.loop(++this.generation);
   }
 
   stop(): void {
@@ -172,9 +174,9 @@ export class Sampler implements Store {
     this.timer = null;
   }
 
-  private loop = async (): Promise<void> => {
+  private loop = async (gen: number): Promise<void> => {
     this.timer = null;
-    if (!this.running) return;
+    if (!this.running || gen !== this.generation) return;
     const start = this.clock.now();
     try {
       await this.sample();
@@ -182,13 +184,13 @@ export class Sampler implements Store {
       for (const fn of this.errorListeners) fn(err as Error);
       if (this.errorListeners.size === 0) throw err;
     }
-    if (!this.running) return;
+    if (!this.running || gen !== this.generation) return;
     const interval = this.query.intervalMs;
     const took = this.clock.now() - start;
     const k = Math.max(1, Math.ceil(took / interval));
     this.skipped += k - 1;
     this.effectiveIntervalMs = k * interval;
-    this.timer = this.clock.setTimeout(this.loop, Math.max(0, start + k * interval - this.clock.now()));
+    this.timer = this.clock.setTimeout(() => void this.loop(gen), Math.max(0, start + k * interval - this.clock.now()));
   };
 
   getQuery(): Query {
@@ -253,7 +255,8 @@ export class Sampler implements Store {
   private restartTimer(): void {
     if (!this.running || this.timer === null) return;
     this.clock.clearTimeout(this.timer);
-    this.timer = this.clock.setTimeout(this.loop, this.query.intervalMs);
+    const gen = this.generation;
+    this.timer = this.clock.setTimeout(() => void this.loop(gen), this.query.intervalMs);
   }
 
   close(): void {

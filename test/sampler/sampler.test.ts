@@ -190,3 +190,15 @@ test('only the trend points the reader draws travel in a snapshot; the stats cov
   s.setQuery({ trendSeries: 1, trendPoints: 3, intervalMs: 1000 });
   assert.equal(got, null, 'a query that changes nothing publishes nothing');
 });
+
+test('stop() then start() while a read is in flight: one loop, one sample per interval', async () => {
+  const { clock, src, s } = clocked(100, [50]);
+  s.start();
+  await clock.advance(20); // the read 0 → 50 is in flight
+  s.stop();
+  s.start(); // waits for that read (never overlaps), then samples on its own schedule
+  await clock.advance(480); // t = 500
+  s.stop();
+  assert.deepEqual(src.starts, [0, 120, 220, 320, 420], 'the new loop counts its interval from its start (20)');
+  assert.equal(src.maxInFlight, 1);
+});
