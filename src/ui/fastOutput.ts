@@ -77,9 +77,12 @@ const PIECES = new RegExp(`\\x1b\\[[0-9;]*m|[${PLAIN}]+`, 'g');
  * codes reduced to the minimal changes between characters and a reset at the end.
  *
  * Between two SGR sequences every character has the same style, so no code is ever emitted inside a
- * run of characters that are graphemes of their own: each such run is tokenized as its first character
- * only, whose value then becomes the whole run.
+ * run of characters that are graphemes of their own: a line is its skeleton (each run cut to one
+ * character) with the runs put back. The skeleton's string is codes₀ char₀ codes₁ char₁ … reset, the
+ * codes depending on the skeleton alone: it is tokenized once, with NUL for its characters (no SGR
+ * code contains one), and kept as the pieces around them.
  */
+const templates = new WeakMap<AnsiTokenize, Map<string, string[]>>();
 export function styledLine(ansi: AnsiTokenize, line: string): string {
   if (!SIMPLE.test(line)) return ansi.styledCharsToString(ansi.styledCharsFromTokens(ansi.tokenize(line)));
   const runs: string[] = [];
@@ -88,10 +91,20 @@ export function styledLine(ansi: AnsiTokenize, line: string): string {
     runs.push(piece);
     return piece[0];
   });
-  const chars = ansi.styledCharsFromTokens(ansi.tokenize(skeleton)) as { value: string }[];
-  if (chars.length !== runs.length) return ansi.styledCharsToString(ansi.styledCharsFromTokens(ansi.tokenize(line)));
-  for (let i = 0; i < chars.length; i++) chars[i].value = runs[i];
-  return ansi.styledCharsToString(chars);
+  let known = templates.get(ansi);
+  if (!known) templates.set(ansi, (known = new Map()));
+  let pieces = known.get(skeleton);
+  if (!pieces) {
+    const chars = ansi.styledCharsFromTokens(ansi.tokenize(skeleton)) as { value: string }[];
+    if (chars.length !== runs.length) return ansi.styledCharsToString(ansi.styledCharsFromTokens(ansi.tokenize(line)));
+    for (const c of chars) c.value = '\0';
+    pieces = ansi.styledCharsToString(chars).split('\0');
+    if (known.size >= CACHE_LIMIT) known.clear();
+    known.set(skeleton, pieces);
+  }
+  let out = pieces[0];
+  for (let i = 0; i < runs.length; i++) out += runs[i] + pieces[i + 1];
+  return out;
 }
 
 const SGR = /\x1b\[[0-9;]*m/g;
