@@ -7,8 +7,8 @@
  * It bundles the UI the way scripts/bundle.mjs does, once with our Ink patches and once without
  * ("original"), and measures each in its own process, runs interleaved. A measuring script, not a test.
  *
- *   npm run build && node dist/bench/ui-frame.js [--runs 3] [--frames 300] [--sizes 120x40,80x24]
- *       [--ink both|patched|original] [--profile] [--top 20] [--gap MS]
+ *   npm run bench:ui -- [--runs 3] [--frames 300] [--sizes 120x40,80x24] [--ink both|patched|original]
+ *       [--profile [--top 20] [--profile-dir DIR]] [--heap] [--gap MS] [--sockets 10000]
  */
 
 import { execFileSync } from 'node:child_process';
