@@ -7,8 +7,7 @@
 import { KEY_COUNTERS, type Counters } from '../../src/model/counters.js';
 import { parseServices, type Services } from '../../src/model/services.js';
 import type { PeerRow, PortRow, Tally } from '../../src/model/tally.js';
-import type { Snapshot } from '../../src/sampler/sampler.js';
-import type { SnapshotStore } from '../../src/sampler/store.js';
+import type { Snapshot, Store } from '../../src/store/store.js';
 
 /** A small deterministic PRNG (mulberry32): the same seed gives the same frames. */
 export function prng(seed: number): () => number {
@@ -148,19 +147,26 @@ export class SnapshotScript {
       stale: false,
       skippedTicks: 0,
       filter: null,
+      sortBy: 'total',
+      ascending: false,
       tally,
       deltas: this.states.map((n, c) => n - before[c]),
       counters: this.counters,
       rates,
       read: { rows: total, duplicates: 0, malformed: 0 },
-      history: this.history.map((h) => [...h]),
-      historyTimes: [...this.times],
+      // the trend the dashboard asks for first: TIME_WAIT, at most a terminal's width of points
+      trend: {
+        series: 6,
+        values: this.history[6].slice(-200),
+        times: this.times.slice(-200),
+        stats: { current: this.states[6], min: Math.min(...this.history[6]), max: Math.max(...this.history[6]), ratePerSec: 0, points: this.times.length },
+      },
     };
   }
 }
 
-/** A SnapshotStore whose snapshots the caller publishes; the view's knobs are recorded, not acted on. */
-export class ScriptedStore implements SnapshotStore {
+/** A Store whose snapshots the caller publishes; the view's query is ignored. */
+export class ScriptedStore implements Store {
   private snap: Snapshot | null;
   private readonly listeners = new Set<(s: Snapshot) => void>();
   constructor(first: Snapshot | null) {
@@ -175,9 +181,7 @@ export class ScriptedStore implements SnapshotStore {
     return () => this.listeners.delete(fn);
   };
   getSnapshot = (): Snapshot | null => this.snap;
-  setFilter(): void {}
-  setView(): void {}
-  setIntervalMs(): void {}
+  setQuery(): void {}
   onError(): () => void {
     return () => {};
   }
