@@ -161,3 +161,15 @@ test('StatusLine: key hints, or the prompt with its live error', () => {
   const ok = strip(render(<StatusLine prompt={{ text: 'tw', error: null, full: false }} note="" width={80} />).lastFrame());
   assert.match(ok, /✓ Enter applies/);
 });
+
+test('CountersStrip fits its line: a tighter separator first, fewer counters when even that is too wide', () => {
+  const rates = { 'Tcp.ActiveOpens': 123, 'Tcp.PassiveOpens': 56, 'Tcp.OutRsts': 8, 'Tcp.RetransSegs': 150, 'TcpExt.ListenOverflows': 12, 'TcpExt.ListenDrops': 12, 'TcpExt.SyncookiesSent': 340 };
+  const wide = strip(render(<CountersStrip rates={rates} width={120} />).lastFrame());
+  assert.equal(wide, ' /s act.opens 123 · pas.opens 56 · rst 8 · retrans 150 · ovfl 12 · drops 12 · cookies 340');
+  const at84 = strip(render(<CountersStrip rates={rates} width={84} />).lastFrame());
+  assert.equal(at84, ' /s act.opens 123  pas.opens 56  rst 8  retrans 150  ovfl 12  drops 12  cookies 340');
+  const at80 = strip(render(<CountersStrip rates={rates} width={80} />).lastFrame());
+  assert.equal(at80, ' /s act.opens 123 pas.opens 56 rst 8 retrans 150 ovfl 12 drops 12 cookies 340');
+  const at40 = strip(render(<CountersStrip rates={rates} width={40} />).lastFrame());
+  assert.equal(at40, ' /s act.opens 123 pas.opens 56 rst 8');
+});
