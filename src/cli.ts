@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     // the dashboard samples in a worker thread, which opens the source: keys and frames never wait
     // for a socket walk, and a source that cannot be read ends the dashboard with its message
     const { WorkerStore } = await import('./sampler/workerStore.js');
-    const store = new WorkerStore({ ...init, query: { ...init.query, top: DASHBOARD_TOP_ROWS } });
+    const store = new WorkerStore({ ...init, trackAges: true, query: { ...init.query, top: DASHBOARD_TOP_ROWS } });
     const { runDashboard } = await loadDashboard();
     // the dashboard's terminal guard handles a dead terminal: it stops the worker before exiting
     process.stdout.off('error', onOutputError);

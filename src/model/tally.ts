@@ -27,7 +27,14 @@ export interface CountRow {
 export interface PortRow extends CountRow {
   port: number;
   direction: Direction;
+  /** First-seen epoch ms of the oldest socket in each of AGE_STATES (0 = none), when ages are tracked. */
+  oldest?: number[];
 }
+
+/** The states whose oldest socket per port the tally reports: a leak shows as ages that grow with the run time. */
+export const AGE_STATES: readonly number[] = [TCP.ESTABLISHED, TCP.CLOSE_WAIT, TCP.FIN_WAIT2];
+const AGE_INDEX = new Int8Array(STATE_SLOTS).fill(-1);
+AGE_STATES.forEach((c, i) => (AGE_INDEX[c] = i));
 export interface PeerRow extends CountRow {
   /** Remote host; IPv4-mapped IPv6 peers are shown as their IPv4 address. */
   address: string;
@@ -46,6 +53,8 @@ export interface TallyOptions {
   ascending?: boolean;
   /** Keep at most this many rows in each list (0 = all). */
   top?: number;
+  /** First-seen epoch ms per row of the table (SocketAges.firstSeen): port rows get `oldest`. */
+  firstSeen?: Float64Array;
 }
 
 export interface Tally {
@@ -94,11 +103,14 @@ export class Tallier {
   private readonly portCounts = new Uint32Array(2 * 65536 * STATE_SLOTS);
   private readonly portTotals = new Uint32Array(2 * 65536);
   private touched = new Int32Array(1024);
+  /** [key][age state]: the smallest first-seen time; 0 = none yet. Allocated on the first tally with ages. */
+  private portOldest: Float64Array | null = null;
   private readonly peers = new KeyCounter();
   private readonly peerPorts = new KeyCounter();
 
   tally(t: SocketTable, opts: TallyOptions = {}): Tally {
-    const { filter, focus = null, sortBy = 'total', ascending = false, top = 0 } = opts;
+    const { filter, focus = null, sortBy = 'total', ascending = false, top = 0, firstSeen } = opts;
+    const oldest = firstSeen ? (this.portOldest ??= new Float64Array(2 * 65536 * AGE_STATES.length)) : null;
     const n = t.n;
     const listen = this.listen;
     listen.fill(0);
@@ -129,6 +141,11 @@ export class Tallier {
         this.touched[nTouched++] = key;
       }
       pc[key * STATE_SLOTS + st]++;
+      if (oldest && AGE_INDEX[st] >= 0) {
+        const o = key * AGE_STATES.length + AGE_INDEX[st];
+        const f = firstSeen![i];
+        if (oldest[o] === 0 || f < oldest[o]) oldest[o] = f;
+      }
       if (st === LISTEN || (focusKey >= 0 && key !== focusKey)) continue;
       const at = i * 4;
       const r = t.raddr;
@@ -155,6 +172,11 @@ export class Tallier {
         total: pt[key],
         states: Array.from(pc.subarray(key * STATE_SLOTS, key * STATE_SLOTS + STATE_SLOTS)),
       };
+      if (oldest) {
+        const o = key * AGE_STATES.length;
+        row.oldest = Array.from(oldest.subarray(o, o + AGE_STATES.length));
+        oldest.fill(0, o, o + AGE_STATES.length);
+      }
       ports[k] = row;
       pt[key] = 0;
       pc.fill(0, key * STATE_SLOTS, key * STATE_SLOTS + STATE_SLOTS);

@@ -13,6 +13,8 @@ export interface SamplerInit {
   pid?: number;
   historySeconds: number;
   query: Partial<Query> & { intervalMs: number };
+  /** Track socket ages (the dashboard's drill-down). */
+  trackAges?: boolean;
 }
 
 /** Opens the source (a SourceError when it cannot be read) and a sampler over it, not yet started. */
@@ -23,6 +25,7 @@ export async function openSampler(init: SamplerInit): Promise<Sampler> {
   return new Sampler(source, {
     query: init.query,
     historySeconds: init.historySeconds,
+    trackAges: init.trackAges,
     readCounters: netDir ? () => readCounters(netDir) : undefined,
   });
 }

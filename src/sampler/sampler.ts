@@ -10,6 +10,7 @@ import { counterRates, type Counters } from '../model/counters.js';
 import { compileFilter, type Predicate } from '../model/filter.js';
 import { History } from '../model/history.js';
 import { STATE_SLOTS } from '../model/states.js';
+import { SocketAges } from '../model/ages.js';
 import { SocketTable } from '../model/table.js';
 import { Tallier, type Tally } from '../model/tally.js';
 import type { Source } from '../sources/types.js';
@@ -23,6 +24,8 @@ export interface SamplerOptions {
   readCounters?: () => Counters;
   /** Epoch ms, for the sample's time stamp. */
   now?: () => number;
+  /** Remember when each socket was first seen (the drill-down's oldest per port); costs a hash per socket. */
+  trackAges?: boolean;
   /** Monotonic time and timers (default: performance.now, setTimeout, clearTimeout); tests pass a fake one. */
   clock?: SamplerClock;
 }
@@ -47,6 +50,7 @@ function historyCapacity(intervalMs: number, seconds: number): number {
 export class Sampler implements Store {
   private readonly table = new SocketTable(4096);
   private readonly tallier = new Tallier();
+  private readonly ages: SocketAges | null;
   private history: History;
   private readonly historySeconds: number;
   private query: Query;
@@ -80,6 +84,7 @@ export class Sampler implements Store {
     this.readCountersFn = opts.readCounters ?? (() => ({}));
     this.now = opts.now ?? Date.now;
     this.clock = opts.clock ?? REAL_CLOCK;
+    this.ages = opts.trackAges ? new SocketAges() : null;
   }
 
   getSnapshot = (): Snapshot | null => this.snapshot;
@@ -105,7 +110,9 @@ export class Sampler implements Store {
 
   private tally(): Tally {
     const q = this.query;
-    return this.tallier.tally(this.table, { filter: this.predicate, sortBy: q.sortBy, ascending: q.ascending, focus: q.focus, top: q.top });
+    return this.tallier.tally(this.table, {
+      filter: this.predicate, sortBy: q.sortBy, ascending: q.ascending, focus: q.focus, top: q.top, firstSeen: this.ages?.firstSeen,
+    });
   }
 
   private trend(): Trend {
@@ -118,6 +125,7 @@ export class Sampler implements Store {
     const t0 = this.clock.now();
     const read = await this.source.read(this.table);
     const t1 = this.clock.now();
+    this.ages?.update(this.table, time);
     const tally = this.tally();
     const counters = this.readCountersFn();
     const t2 = this.clock.now();
@@ -152,6 +160,7 @@ export class Sampler implements Store {
       rates,
       read,
       trend: this.trend(),
+      agesSince: this.ages ? this.ages.since : null,
     };
     this.publish(snap);
     return snap;

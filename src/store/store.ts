@@ -97,6 +97,8 @@ export interface Snapshot {
   rates: Counters;
   read: ReadStats;
   trend: Trend;
+  /** Socket ages are tracked since this epoch ms (port rows carry `oldest`); null when they are not. */
+  agesSince: number | null;
 }
 
 export interface Store {

@@ -112,7 +112,7 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
       <StateBars states={states} deltas={snap?.deltas ?? NO_COUNTS} hideZero={view.hideZero || layout.bars < barLines} trend={view.trend} width={columns} />
       <Trend series={view.trend} values={snap && snap.trend.series === view.trend ? snap.trend.values : []} stats={snap && snap.trend.series === view.trend ? snap.trend.stats : NO_STATS} width={columns} />
       <CountersStrip rates={snap?.rates ?? {}} width={columns} />
-      {view.focus ? <DrillTitle focus={view.focus} row={focusRow} services={services} width={columns} /> : null}
+      {view.focus ? <DrillTitle focus={view.focus} row={focusRow} services={services} now={snap?.time ?? 0} agesSince={snap?.agesSince ?? null} width={columns} /> : null}
       <Table pane={view.pane} rows={rows} totalRows={total} sortColumn={view.sortColumn} ascending={view.ascending} selected={sel} height={layout.tableRows} width={columns} services={services} />
       <Box flexGrow={1} />
       <StatusLine prompt={view.prompt} note={note} width={columns} />

@@ -168,3 +168,13 @@ const ASCII: Record<string, string> = {
 export function asciiText(s: string): string {
   return s.replace(/[…·→←↑↓⇄✓✗▲▼×]/g, (c) => ASCII[c] ?? c);
 }
+
+/** A duration, short: 42s, 5m12s, 3h04m, 2d03h. */
+export function duration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const two = (n: number) => String(n).padStart(2, '0');
+  if (s < 3600) return `${Math.floor(s / 60)}m${two(s % 60)}s`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h${two(Math.floor(s / 60) % 60)}m`;
+  return `${Math.floor(s / 86_400)}d${two(Math.floor(s / 3600) % 24)}h`;
+}

@@ -117,6 +117,8 @@ describe('the dashboard in a real terminal', { skip: suiteSkip(['tmux', 'pgrep',
     pane.send(['s', 's', 's', 'Enter']); // sort by CLOSE_W, drill into the leaker
     screen = await pane.waitFor(/drill-down: port/);
     assert.match(screen, new RegExp(`drill-down: port ${leak} .*CLOSE_W 6`));
+    // its CLOSE_WAIT sockets were there before the dashboard started: at least as old as its run
+    assert.match(screen, /oldest: ESTABLISHED \S+ +CLOSE_WAIT ≥\d+s/);
     process.kill(pane.pid, 'SIGTERM');
     await pane.waitDead();
     assert.equal(await pane.exitCode(), 143);

@@ -161,6 +161,7 @@ export class SnapshotScript {
         times: this.times.slice(-200),
         stats: { current: this.states[6], min: Math.min(...this.history[6]), max: Math.max(...this.history[6]), ratePerSec: 0, points: this.times.length },
       },
+      agesSince: null,
     };
   }
 }

@@ -15,6 +15,7 @@ export function snapshotOf(records: SocketRecord[], extra: Partial<Snapshot> = {
     tally: t, deltas: new Array(STATE_SLOTS).fill(0), counters: { 'Tcp.ActiveOpens': 47, 'TcpExt.ListenDrops': 0 }, rates: {},
     read: { rows: records.length, duplicates: 0, malformed: 0 },
     trend: { series: 0, values: [], times: [], stats: { current: 0, min: 0, max: 0, ratePerSec: 0, points: 0 } },
+    agesSince: null,
     ...extra,
   };
 }

@@ -91,3 +91,22 @@ test('a reused Tallier gives the same answer twice (its buffers are reset)', () 
   const b = tl.tally(tableOf(S));
   assert.deepEqual(a, b);
 });
+
+test('with first-seen times, each port row carries the oldest ESTABLISHED, CLOSE_WAIT and FIN_WAIT2', () => {
+  const recs: SocketRecord[] = [
+    { family: 4, state: 10, laddr: '0.0.0.0', lport: 80, raddr: '0.0.0.0', rport: 0 },
+    { family: 4, state: 8, laddr: '10.0.0.1', lport: 80, raddr: '10.0.0.7', rport: 40001 },
+    { family: 4, state: 8, laddr: '10.0.0.1', lport: 80, raddr: '10.0.0.7', rport: 40002 },
+    { family: 4, state: 1, laddr: '10.0.0.1', lport: 80, raddr: '10.0.0.8', rport: 40003 },
+    { family: 4, state: 5, laddr: '10.0.0.1', lport: 50000, raddr: '10.0.0.9', rport: 5432 },
+  ];
+  const firstSeen = Float64Array.from([100, 5000, 3000, 7000, 9000]);
+  const t = tally(tableOf(recs), { firstSeen });
+  const rows = Object.fromEntries(t.ports.map((p) => [`${p.port} ${p.direction}`, p.oldest]));
+  assert.deepEqual(rows, { '80 in': [7000, 3000, 0], '5432 out': [0, 0, 9000] });
+  assert.equal(tally(tableOf(recs)).ports[0].oldest, undefined, 'no ages asked, none given');
+  // a second tally with the same buffers starts clean
+  const again = new Tallier();
+  again.tally(tableOf(recs), { firstSeen });
+  assert.deepEqual(again.tally(tableOf(recs.slice(0, 2)), { firstSeen }).ports.find((p) => p.port === 80)!.oldest, [0, 5000, 0]);
+});

@@ -202,3 +202,20 @@ test('stop() then start() while a read is in flight: one loop, one sample per in
   assert.deepEqual(src.starts, [0, 120, 220, 320, 420], 'the new loop counts its interval from its start (20)');
   assert.equal(src.maxInFlight, 1);
 });
+
+test('with trackAges, port rows carry their oldest sockets across samples; without, no ages are claimed', async () => {
+  const cw = (lport: number, inode: number): SocketRecord => ({ family: 4, state: 8, laddr: '127.0.0.1', lport: 8080, raddr: '127.0.0.2', rport: lport, inode });
+  const listen: SocketRecord = { family: 4, state: 10, laddr: '0.0.0.0', lport: 8080, raddr: '0.0.0.0', rport: 0, inode: 1 };
+  let clock = 0;
+  const frames = [[listen, cw(1, 11)], [listen, cw(1, 11), cw(2, 12)], [listen, cw(2, 12), cw(3, 13)]];
+  const s = new Sampler(new FakeSource(frames), { query: { intervalMs: 1000 }, trackAges: true, now: () => (clock += 1000) });
+  const oldestCw = (x: Snapshot) => x.tally.ports.find((p) => p.port === 8080)!.oldest![1];
+  const a = await s.sample();
+  assert.equal(a.agesSince, 1000);
+  assert.equal(oldestCw(a), 1000);
+  assert.equal(oldestCw(await s.sample()), 1000);
+  assert.equal(oldestCw(await s.sample()), 2000, 'the oldest one closed: the next oldest');
+  const plain = await new Sampler(new FakeSource(frames), { query: { intervalMs: 1000 } }).sample();
+  assert.equal(plain.agesSince, null);
+  assert.equal(plain.tally.ports[0].oldest, undefined);
+});

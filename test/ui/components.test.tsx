@@ -173,3 +173,13 @@ test('CountersStrip fits its line: a tighter separator first, fewer counters whe
   const at40 = strip(render(<CountersStrip rates={rates} width={40} />).lastFrame());
   assert.equal(at40, ' /s act.opens 123 pas.opens 56 rst 8');
 });
+
+test('DrillTitle: the port and its counts, then how old its oldest sockets are (≥ for ones there at the start)', async () => {
+  const { DrillTitle } = await import('../../src/ui/components/DrillTitle.js');
+  const row = { port: 8080, direction: 'in' as const, total: 9, states: [0, 2, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0], oldest: [61_000, 1_000, 0] };
+  const f = strip(render(<DrillTitle focus={{ port: 8080, direction: 'in' }} row={row} services={services} now={3_723_000} agesSince={1_000} width={100} />).lastFrame());
+  assert.equal(f.split('\n')[0].trimEnd(), 'drill-down: port 8080 in  total 9  ESTAB 2  TIME_W 0  CLOSE_W 7  SYN_RCV 0  SYN_SNT 0  FIN_W2 0');
+  assert.equal(f.split('\n')[1].trimEnd(), 'oldest: ESTABLISHED 1h01m  CLOSE_WAIT ≥1h02m  FIN_WAIT2 -');
+  const off = strip(render(<DrillTitle focus={{ port: 8080, direction: 'in' }} row={row} services={services} now={3_723_000} agesSince={null} width={100} />).lastFrame());
+  assert.equal(off.split('\n')[1].trim(), '', 'ages not tracked: nothing claimed');
+});

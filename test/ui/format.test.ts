@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bar, count, delta, padLeft, padRight, rate, sparkline, truncate } from '../../src/ui/format.js';
+import { bar, count, delta, duration, padLeft, padRight, rate, sparkline, truncate } from '../../src/ui/format.js';
 
 test('bars scale to the largest, and a tiny non-zero count stays visible', () => {
   assert.equal(bar(100, 100, 10), '█'.repeat(10));
@@ -61,4 +61,8 @@ test('truncation counts terminal cells and never cuts a character in two', () =>
   assert.equal(truncate('cafe\u0301', 4), 'cafe\u0301');
   assert.equal(truncate('👩‍💻 dev', 4), '👩‍💻 …', 'a ZWJ sequence is one two-cell character');
   assert.equal(truncate('日本語', 3, true), '日~');
+});
+
+test('duration: short, two units at most', () => {
+  assert.deepEqual([0, 999, 42_000, 312_000, 3_600_000, 11_040_000, 86_400_000, 183_600_000].map(duration), ['0s', '0s', '42s', '5m12s', '1h00m', '3h04m', '1d00h', '2d03h']);
 });

@@ -1,9 +1,9 @@
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
 import type { Services } from '../../model/services.js';
-import { KEY_STATE_COLUMNS } from '../../model/states.js';
-import type { PortRow } from '../../model/tally.js';
+import { KEY_STATE_COLUMNS, stateByCode } from '../../model/states.js';
+import { AGE_STATES, type PortRow } from '../../model/tally.js';
 import type { Focus } from '../../store/store.js';
-import { count, padRight, truncate } from '../format.js';
+import { count, duration, padRight, truncate } from '../format.js';
 import { useTheme } from '../theme.js';
 
 export interface DrillTitleProps {
@@ -11,19 +11,39 @@ export interface DrillTitleProps {
   /** The port's row in the snapshot (absent when it has no sockets now). */
   row: PortRow | undefined;
   services: Services;
+  /** The snapshot's time, and since when socket ages are tracked (null: not tracked). */
+  now: number;
+  agesSince: number | null;
   width: number;
 }
 
-/** The drill-down's title: the port, its service and direction, its total and key states. */
-export function DrillTitle({ focus, row, services, width }: DrillTitleProps) {
+/**
+ * How old the oldest socket of each AGE_STATES state is: "ESTABLISHED 5m12s  CLOSE_WAIT ≥3m04s". A "≥"
+ * marks a socket that was there when tcptally started: its age is at least that.
+ */
+export function oldestText(row: PortRow | undefined, now: number, since: number, ascii: boolean): string {
+  const parts = AGE_STATES.map((code, i) => {
+    const first = row?.oldest?.[i] ?? 0;
+    const age = first === 0 ? '-' : `${first <= since ? (ascii ? '>=' : '≥') : ''}${duration(now - first)}`;
+    return `${stateByCode(code)!.name} ${age}`;
+  });
+  return `oldest: ${parts.join('  ')}`;
+}
+
+/** The drill-down's title: the port, its service and direction, its total and key states; then the ages of its oldest sockets. */
+export function DrillTitle({ focus, row, services, now, agesSince, width }: DrillTitleProps) {
   const { ascii } = useTheme();
   const name = services.nameOf(focus.port);
   const text =
     `drill-down: port ${focus.port}${name ? ` ${name}` : ''} ${focus.direction}  total ${count(row?.total ?? 0)}  ` +
     KEY_STATE_COLUMNS.map((c) => `${c.header} ${count(row?.states[c.code] ?? 0)}`).join('  ');
+  const ages = agesSince === null ? '' : oldestText(row, now, agesSince, ascii);
   return (
-    <Text wrap="truncate" bold>
-      {padRight(truncate(text, width, ascii), width)}
-    </Text>
+    <Box flexDirection="column">
+      <Text wrap="truncate" bold>
+        {padRight(truncate(text, width, ascii), width)}
+      </Text>
+      <Text wrap="truncate">{padRight(truncate(ages, width, ascii), width)}</Text>
+    </Box>
   );
 }
