@@ -5,43 +5,58 @@
  *   or     := and (("or" | "||") and)*
  *   and    := unary (("and" | "&&")? unary)*          juxtaposition means "and", as in ss
  *   unary  := ("not" | "!") unary | "(" expr ")" | term
- *   term   := STATE | "state" STATE | GROUP            established, estab, time-wait, tw, SYN_RECV, ...
+ *   term   := STATE | "state" STATE | "exclude" STATE | GROUP   established, estab, time-wait, tw, SYN_RECV, ...
  *           | ("sport" | "dport" | "port") [OP] PORT    OP: = == eq != ne < lt > gt <= le >= ge; PORT: 80, :80, :https
- *           | ("src" | "dst" | "addr") [=] ADDR        127.0.0.1, 10.0.0.0/8, ::1, [::1], 127.0.0.1:8080, [::1]:443
+ *           | ("src" | "dst" | "addr" | "host") [=] ADDR   127.0.0.1, 10.0.0.0/8, ::1, [::1], 127.0.0.1:8080, [::1]:443
  *           | "v4" | "ipv4" | "v6" | "ipv6"
  *
  * sport/src are the local end, dport/dst the remote end, port/addr either. An IPv4 term also matches
  * IPv4-mapped addresses (::ffff:a.b.c.d) on dual-stack IPv6 sockets.
+ *
+ * Bounded and linear: an expression is at most MAX_FILTER_LENGTH characters and nests "(" / "not" at most
+ * MAX_FILTER_DEPTH deep; and/or chains are n-ary nodes built and evaluated by loops, so a chain of
+ * thousands of terms costs no stack. Tokenizing and parsing are linear in the length.
  */
 
 import { isMapped, parseAddress, parseV4, type Words } from './address.js';
-import { STATE_SLOTS, stateCodeOf, TCP_STATES } from './states.js';
+import { clip } from './clip.js';
+import { STATE_SLOTS, TCP_STATES, type StateName } from './states.js';
 import type { SocketTable } from './table.js';
 
-/** The longest filter accepted, in characters. */
-export const MAX_FILTER_LENGTH = 8192;
+/** Longest expression accepted, in characters (UTF-16 units): room for a few thousand generated terms. */
+export const MAX_FILTER_LENGTH = 65_536;
+/** Deepest nesting of "(" and "not" / "!" accepted. */
+export const MAX_FILTER_DEPTH = 64;
 
 export type PortOp = '=' | '!=' | '<' | '>' | '<=' | '>=';
-type End = 'local' | 'remote' | 'either';
+export type End = 'local' | 'remote' | 'either';
 
+/** A parsed filter: plain data (it is posted to the sampler's worker thread). */
 export type FilterNode =
   | { kind: 'state'; codes: number[] }
   | { kind: 'port'; end: End; op: PortOp; port: number }
   | { kind: 'addr'; end: End; family: 4 | 6; words: Words; prefix: number }
   | { kind: 'family'; family: 4 | 6 }
   | { kind: 'not'; x: FilterNode }
-  | { kind: 'and' | 'or'; a: FilterNode; b: FilterNode };
+  /** Two or more operands; a chain `a and b and c` is one node, never nested ones. */
+  | { kind: 'and' | 'or'; xs: FilterNode[] };
 
 export class FilterError extends Error {
-  /** `what` says what was expected or wrong; token and column say where ('' and the end for "ended"). */
+  /**
+   * `what` says what was expected or wrong; `token` and `column` say where. With `ended` the expression
+   * ended where something was expected (token ''); a `token` of '' without `ended` means the whole
+   * expression (the length limit). Quoted tokens are clipped to a few dozen characters.
+   */
   constructor(readonly what: string, readonly token: string, readonly column: number, ended = false) {
-    super(ended ? `${what}, but the expression ended` : `${what}, got "${token}" at column ${column}`);
+    super(
+      ended ? `${what}, but the expression ended` : token ? `${what}, got "${clip(token)}" at column ${column}` : what,
+    );
     this.name = 'FilterError';
   }
 
   /** The place first, for a narrow prompt line: '"bogus" at column 11: expected a state, ...'. */
   get short(): string {
-    return this.token ? `"${this.token}" at column ${this.column}: ${this.what}` : `${this.what}, but the expression ended`;
+    return this.token ? `"${clip(this.token)}" at column ${this.column}: ${this.what}` : this.message;
   }
 }
 
@@ -50,111 +65,169 @@ interface Token {
   column: number; // 1-based
 }
 
-const TOKEN_RE = /\s*(\(|\)|!=|==|<=|>=|=|<|>|&&|\|\||!|[^\s()!=<>&|]+)/y;
+const SPACE_RE = /\s*/y;
+const TOKEN_RE = /\(|\)|!=|==|<=|>=|=|<|>|&&|\|\||!|[^\s()!=<>&|]+/y;
 
+/** Splits an expression into tokens; linear in its length (sticky regexes, no copies of the rest). */
 export function tokenize(src: string): Token[] {
   const out: Token[] = [];
-  TOKEN_RE.lastIndex = 0;
   let pos = 0;
-  while (pos < src.length) {
-    if (/^\s*$/.test(src.slice(pos))) break;
+  for (;;) {
+    SPACE_RE.lastIndex = pos;
+    SPACE_RE.exec(src);
+    pos = SPACE_RE.lastIndex;
+    if (pos >= src.length) return out;
     TOKEN_RE.lastIndex = pos;
     const m = TOKEN_RE.exec(src);
-    if (!m) {
-      const col = pos + (src.slice(pos).length - src.slice(pos).trimStart().length) + 1;
-      throw new FilterError('unexpected character', src[col - 1], col);
-    }
-    out.push({ text: m[1], column: m.index + m[0].length - m[1].length + 1 });
+    if (!m) throw new FilterError('unexpected character', src[pos], pos + 1);
+    out.push({ text: m[0], column: pos + 1 });
     pos = TOKEN_RE.lastIndex;
   }
-  return out;
 }
 
 const ALL_STATES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
-/** ss's state groups. */
-const GROUPS: Record<string, number[]> = {
-  all: ALL_STATES,
-  connected: ALL_STATES.filter((c) => c !== 10 && c !== 7),
-  synchronized: ALL_STATES.filter((c) => c !== 10 && c !== 7 && c !== 2),
-  bucket: [3, 6],
-  big: ALL_STATES.filter((c) => c !== 3 && c !== 6),
-};
 
-const OPS: Record<string, PortOp> = {
-  '=': '=', '==': '=', eq: '=',
-  '!=': '!=', ne: '!=', neq: '!=',
-  '<': '<', lt: '<',
-  '>': '>', gt: '>',
-  '<=': '<=', le: '<=', leq: '<=',
-  '>=': '>=', ge: '>=', geq: '>=',
-};
+const freeze = <T extends object>(x: T): Readonly<T> => Object.freeze(x);
 
-const PORT_WORDS: Record<string, End> = { sport: 'local', dport: 'remote', port: 'either' };
-const ADDR_WORDS: Record<string, End> = { src: 'local', dst: 'remote', addr: 'either', host: 'either' };
-const FAMILY_WORDS: Record<string, 4 | 6> = { v4: 4, ipv4: 4, inet: 4, '-4': 4, v6: 6, ipv6: 6, inet6: 6, '-6': 6 };
+/**
+ * The filter's vocabulary as data: the parser reads these tables and nothing else, so a help screen
+ * built from them says exactly what the parser accepts. Words match case-insensitively.
+ */
+export const FILTER_WORDS = freeze({
+  /** Each state's words: its aliases first (established, estab), then its kernel and ss names. */
+  states: freeze(
+    TCP_STATES.map((s) =>
+      freeze({ code: s.code, name: s.name as StateName, words: freeze([...new Set([...s.aliases, s.name.toLowerCase(), s.ssName.toLowerCase()])]) }),
+    ),
+  ),
+  /** ss's state groups → the state codes they stand for. */
+  groups: freeze<Record<string, readonly number[]>>({
+    all: ALL_STATES,
+    connected: ALL_STATES.filter((c) => c !== 10 && c !== 7),
+    synchronized: ALL_STATES.filter((c) => c !== 10 && c !== 7 && c !== 2),
+    bucket: [3, 6],
+    big: ALL_STATES.filter((c) => c !== 3 && c !== 6),
+  }),
+  /** `state X` matches X, `exclude X` everything but X (X: a state or a group). */
+  stateKeywords: freeze({ state: 'only', exclude: 'not' } as const),
+  /** Port words → which end they look at; followed by an optional op and a number, :number or service. */
+  ports: freeze<Record<string, End>>({ sport: 'local', dport: 'remote', port: 'either' }),
+  /** Address words → which end; followed by an optional "=" and an address, CIDR or address:port. */
+  addrs: freeze<Record<string, End>>({ src: 'local', dst: 'remote', addr: 'either', host: 'either' }),
+  families: freeze<Record<string, 4 | 6>>({ v4: 4, ipv4: 4, inet: 4, '-4': 4, v6: 6, ipv6: 6, inet6: 6, '-6': 6 }),
+  /** Comparison words of a port term → the operator. */
+  ops: freeze<Record<string, PortOp>>({
+    '=': '=', '==': '=', eq: '=',
+    '!=': '!=', ne: '!=', neq: '!=',
+    '<': '<', lt: '<',
+    '>': '>', gt: '>',
+    '<=': '<=', le: '<=', leq: '<=',
+    '>=': '>=', ge: '>=', geq: '>=',
+  }),
+  and: freeze(['and', '&&']),
+  or: freeze(['or', '||']),
+  not: freeze(['not', '!']),
+  open: '(',
+  close: ')',
+});
 
-/** The words the parser knows, grouped for the help screen (built from the parser's own tables). */
+/**
+ * The words the parser knows, grouped for the help screen: built from FILTER_WORDS, the parser's own
+ * tables (the aliases of each state; the kernel and ss names are accepted too but not listed).
+ */
 export function filterVocabulary(): { what: string; words: string[] }[] {
+  const W = FILTER_WORDS;
   return [
-    { what: 'states', words: [...TCP_STATES.flatMap((st) => st.aliases), 'state X', 'exclude X'] },
-    { what: 'groups', words: Object.keys(GROUPS) },
-    { what: 'ports', words: [...Object.keys(PORT_WORDS).map((w) => `${w} [OP] N|:N|:name`), `OP: ${[...new Set(Object.keys(OPS))].join(' ')}`] },
-    { what: 'addresses', words: [...Object.keys(ADDR_WORDS).map((w) => `${w} ADDR[/PREFIX][:PORT]`)] },
-    { what: 'families', words: Object.keys(FAMILY_WORDS) },
-    { what: 'logic', words: ['and (or a space)', 'or', 'not', '!', '&&', '||', '( )'] },
+    { what: 'states', words: [...TCP_STATES.flatMap((st) => st.aliases), ...Object.keys(W.stateKeywords).map((w) => `${w} X`)] },
+    { what: 'groups', words: Object.keys(W.groups) },
+    { what: 'ports', words: [...Object.keys(W.ports).map((w) => `${w} [OP] N|:N|:name`), `OP: ${Object.keys(W.ops).join(' ')}`] },
+    { what: 'addresses', words: Object.keys(W.addrs).map((w) => `${w} ADDR[/PREFIX][:PORT]`) },
+    { what: 'families', words: Object.keys(W.families) },
+    { what: 'logic', words: [`${W.and[0]} (or a space)`, ...W.or.slice(0, 1), ...W.not, ...W.and.slice(1), ...W.or.slice(1), `${W.open} ${W.close}`] },
   ];
 }
+
+const STATE_WORDS = new Map<string, number[]>();
+for (const s of FILTER_WORDS.states) for (const w of s.words) STATE_WORDS.set(w, [s.code]);
+for (const [w, codes] of Object.entries(FILTER_WORDS.groups)) STATE_WORDS.set(w, [...codes]);
+const has = <T>(table: Readonly<Record<string, T>>, w: string): boolean => Object.hasOwn(table, w);
 
 export interface ParseOptions {
   /** Resolves a service name (https) to a port number; from /etc/services. */
   resolvePort?: (name: string) => number | undefined;
 }
 
-/** Parses a filter expression; an empty or blank one gives null (match everything). */
+/** Appends x to a chain of `kind`, splicing in x's own operands when it is a chain of the same kind. */
+function push(xs: FilterNode[], kind: 'and' | 'or', x: FilterNode): void {
+  if (x.kind === kind) for (const y of x.xs) xs.push(y);
+  else xs.push(x);
+}
+
+function chain(kind: 'and' | 'or', xs: FilterNode[]): FilterNode {
+  return xs.length === 1 ? xs[0] : { kind, xs };
+}
+
+/**
+ * Parses a filter expression; an empty or blank one gives null (match everything). Throws a FilterError
+ * naming the token and column, or the limit (MAX_FILTER_LENGTH, MAX_FILTER_DEPTH) that was passed.
+ */
 export function parseFilter(src: string, opts: ParseOptions = {}): FilterNode | null {
+  if (src.length > MAX_FILTER_LENGTH) {
+    throw new FilterError(`too long: ${src.length} characters (at most ${MAX_FILTER_LENGTH})`, '', 0);
+  }
   const toks = tokenize(src);
   if (toks.length === 0) return null;
+  const W = FILTER_WORDS;
   let i = 0;
+  let depth = 0; // "(" and "not" open around the current token; recursion is bounded by it
   const peek = (): Token | undefined => toks[i];
   const lower = (t: Token | undefined) => t?.text.toLowerCase();
   const fail = (t: Token | undefined, what: string): never => {
     if (!t) throw new FilterError(what, '', src.length + 1, true);
     throw new FilterError(what, t.text, t.column);
   };
+  const enter = (t: Token): void => {
+    if (++depth > MAX_FILTER_DEPTH) fail(t, `too deep: more than ${MAX_FILTER_DEPTH} nested "(" / "not"`);
+  };
+  const isOr = (t: Token | undefined) => t !== undefined && W.or.includes(t.text.toLowerCase());
+  const isAnd = (t: Token | undefined) => t !== undefined && W.and.includes(t.text.toLowerCase());
+  const startsTerm = (t: Token | undefined) => t !== undefined && t.text !== W.close && !isOr(t);
 
   const parseOr = (): FilterNode => {
-    let a = parseAnd();
-    while (lower(peek()) === 'or' || peek()?.text === '||') {
+    const xs: FilterNode[] = [];
+    push(xs, 'or', parseAnd());
+    while (isOr(peek())) {
       i++;
-      a = { kind: 'or', a, b: parseAnd() };
+      push(xs, 'or', parseAnd());
     }
-    return a;
+    return chain('or', xs);
   };
-  const startsTerm = (t: Token | undefined) =>
-    t !== undefined && t.text !== ')' && t.text !== '||' && lower(t) !== 'or';
   const parseAnd = (): FilterNode => {
-    let a = parseUnary();
+    const xs: FilterNode[] = [];
+    push(xs, 'and', parseUnary());
     for (;;) {
       const t = peek();
-      if (lower(t) === 'and' || t?.text === '&&') {
-        i++;
-        a = { kind: 'and', a, b: parseUnary() };
-      } else if (startsTerm(t)) {
-        a = { kind: 'and', a, b: parseUnary() };
-      } else return a;
+      if (isAnd(t)) i++;
+      else if (!startsTerm(t)) return chain('and', xs);
+      push(xs, 'and', parseUnary());
     }
   };
   const parseUnary = (): FilterNode => {
     const t = peek();
-    if (lower(t) === 'not' || t?.text === '!') {
+    if (t !== undefined && W.not.includes(t.text.toLowerCase())) {
+      enter(t);
       i++;
-      return { kind: 'not', x: parseUnary() };
+      const x = parseUnary();
+      depth--;
+      return { kind: 'not', x };
     }
-    if (t?.text === '(') {
+    if (t?.text === W.open) {
+      enter(t);
       i++;
       const x = parseOr();
-      if (peek()?.text !== ')') fail(peek(), `expected ")" to close the "(" at column ${t.column}`);
+      if (peek()?.text !== W.close) fail(peek(), `expected ")" to close the "(" at column ${t.column}`);
       i++;
+      depth--;
       return x;
     }
     return parseTerm();
@@ -177,27 +250,27 @@ export function parseFilter(src: string, opts: ParseOptions = {}): FilterNode | 
     if (!t) return fail(t, 'expected a state, port, address or family');
     const w = t.text.toLowerCase();
     i++;
-    if (w === 'state' || w === 'exclude') {
+    if (has(W.stateKeywords, w)) {
       const s = toks[i++];
-      const codes = s ? stateCodes(s.text) : undefined;
+      const codes = s ? STATE_WORDS.get(s.text.toLowerCase()) : undefined;
       if (!codes) return fail(s, `expected a state name after "${t.text}"`);
-      const node: FilterNode = { kind: 'state', codes };
-      return w === 'exclude' ? { kind: 'not', x: node } : node;
+      const node: FilterNode = { kind: 'state', codes: [...codes] };
+      return W.stateKeywords[w as keyof typeof W.stateKeywords] === 'not' ? { kind: 'not', x: node } : node;
     }
-    const codes = stateCodes(t.text);
-    if (codes) return { kind: 'state', codes };
-    if (w in FAMILY_WORDS) return { kind: 'family', family: FAMILY_WORDS[w] };
-    if (w in PORT_WORDS) {
+    const codes = STATE_WORDS.get(w);
+    if (codes) return { kind: 'state', codes: [...codes] };
+    if (has(W.families, w)) return { kind: 'family', family: W.families[w] };
+    if (has(W.ports, w)) {
       let op: PortOp = '=';
       const o = lower(peek());
-      if (o !== undefined && o in OPS) {
-        op = OPS[o];
+      if (o !== undefined && has(W.ops, o)) {
+        op = W.ops[o];
         i++;
       }
-      return { kind: 'port', end: PORT_WORDS[w], op, port: parsePort(t) };
+      return { kind: 'port', end: W.ports[w], op, port: parsePort(t) };
     }
-    if (w in ADDR_WORDS) {
-      const end = ADDR_WORDS[w];
+    if (has(W.addrs, w)) {
+      const end = W.addrs[w];
       if (peek()?.text === '=' || peek()?.text === '==') i++;
       const a = toks[i++];
       if (!a) return fail(a, `expected an address after "${t.text}"`);
@@ -207,15 +280,8 @@ export function parseFilter(src: string, opts: ParseOptions = {}): FilterNode | 
   };
 
   const root = parseOr();
-  if (i < toks.length) fail(toks[i], toks[i].text === ')' ? 'unmatched ")"' : 'expected "and", "or" or the end');
+  if (i < toks.length) fail(toks[i], toks[i].text === W.close ? 'unmatched ")"' : 'expected "and", "or" or the end');
   return root;
-}
-
-function stateCodes(word: string): number[] | undefined {
-  const w = word.toLowerCase();
-  if (w in GROUPS) return GROUPS[w];
-  const c = stateCodeOf(w);
-  return c ? [c] : undefined;
 }
 
 function parseAddrTerm(a: Token, end: End, fail: (t: Token, what: string) => never): FilterNode {
@@ -257,8 +323,7 @@ function parseAddrTerm(a: Token, end: End, fail: (t: Token, what: string) => nev
   }
   const node: FilterNode = { kind: 'addr', end, family, words, prefix };
   if (port === undefined) return node;
-  const portEnd = end;
-  return { kind: 'and', a: node, b: { kind: 'port', end: portEnd, op: '=', port } };
+  return { kind: 'and', xs: [node, { kind: 'port', end, op: '=', port }] };
 }
 
 export type Predicate = (t: SocketTable, i: number) => boolean;
@@ -330,12 +395,27 @@ export function compileFilter(node: FilterNode | null): Predicate {
       return (t, i) => !x(t, i);
     }
     case 'and': {
-      const a = compileFilter(node.a), b = compileFilter(node.b);
-      return (t, i) => a(t, i) && b(t, i);
+      // a loop over the operands: a chain of thousands of terms is one call deep, not thousands
+      const ps = node.xs.map(compileFilter);
+      if (ps.length === 2) {
+        const [a, b] = ps;
+        return (t, i) => a(t, i) && b(t, i);
+      }
+      return (t, i) => {
+        for (let k = 0; k < ps.length; k++) if (!ps[k](t, i)) return false;
+        return true;
+      };
     }
     case 'or': {
-      const a = compileFilter(node.a), b = compileFilter(node.b);
-      return (t, i) => a(t, i) || b(t, i);
+      const ps = node.xs.map(compileFilter);
+      if (ps.length === 2) {
+        const [a, b] = ps;
+        return (t, i) => a(t, i) || b(t, i);
+      }
+      return (t, i) => {
+        for (let k = 0; k < ps.length; k++) if (ps[k](t, i)) return true;
+        return false;
+      };
     }
   }
 }

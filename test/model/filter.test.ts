@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileFilter, FilterError, parseFilter } from '../../src/model/filter.js';
+import { compileFilter, FILTER_WORDS, FilterError, MAX_FILTER_DEPTH, MAX_FILTER_LENGTH, parseFilter } from '../../src/model/filter.js';
 import { tableOf } from '../../src/model/records.js';
 import type { SocketRecord } from '../../src/model/table.js';
 
@@ -99,4 +99,127 @@ for (const [expr, token, column] of BAD) {
 
 test('a bad filter message quotes the token and its column', () => {
   assert.throws(() => parseFilter('estab and bogus'), /"bogus" at column 11/);
+});
+
+// ---- limits: nesting depth, length, long chains (a sound base: no stack overflow, linear time) ----
+
+test('the limits are exported with their documented values', () => {
+  assert.equal(MAX_FILTER_DEPTH, 64);
+  assert.equal(MAX_FILTER_LENGTH, 65536);
+});
+
+test('5000 nested "(" is refused with a FilterError naming the depth limit, not a stack overflow', () => {
+  const expr = '('.repeat(5000) + 'estab' + ')'.repeat(5000);
+  assert.throws(
+    () => parseFilter(expr),
+    (e: unknown) =>
+      e instanceof FilterError &&
+      e.message === 'too deep: more than 64 nested "(" / "not", got "(" at column 65' &&
+      e.column === 65,
+  );
+});
+
+test('5000 nested "not" / "!" is refused the same way', () => {
+  assert.throws(() => parseFilter('not '.repeat(5000) + 'estab'), /^FilterError: too deep: more than 64 nested "\(" \/ "not", got "not" at column 257$/);
+  assert.throws(() => parseFilter('!'.repeat(5000) + 'estab'), /too deep: more than 64 nested .* at column 65$/);
+});
+
+test('64 nested "(" (the limit) works; 65 does not', () => {
+  assert.deepEqual(matches('('.repeat(64) + 'estab' + ')'.repeat(64)), ['web1', 'db2']);
+  assert.throws(() => parseFilter('('.repeat(65) + 'estab' + ')'.repeat(65)), /too deep/);
+});
+
+test('64 nested "not" works (an even number of nots is the term itself)', () => {
+  assert.deepEqual(matches('not '.repeat(64) + 'estab'), ['web1', 'db2']);
+  assert.deepEqual(matches('( not '.repeat(32) + 'estab' + ' )'.repeat(32)), ['web1', 'db2']);
+});
+
+test('a 4000-term "or" chain parses into one flat node and its predicate answers right', () => {
+  // dport = 1000 or ... or dport = 4998 (no socket has those), then dport = 5432: the database client
+  const terms = Array.from({ length: 3999 }, (_, k) => `dport = ${k + 1000}`);
+  const expr = [...terms, 'dport = 5432'].join(' or ');
+  const node = parseFilter(expr);
+  assert.equal(node?.kind, 'or');
+  assert.equal(node?.kind === 'or' ? node.xs.length : -1, 4000);
+  assert.deepEqual(matches(expr), ['db1', 'db2']);
+  assert.deepEqual(matches(terms.join(' or ')), []);
+});
+
+test('a 20000-term chain within the length limit evaluates without recursion', () => {
+  // "tw||" is 4 characters a term: 16384 terms fit in 65536 characters
+  assert.deepEqual(matches('tw||'.repeat(16383) + 'tw'), ['db1']);
+  // juxtaposition ("and") of 8000 terms: every one must hold
+  assert.deepEqual(matches('v4 '.repeat(8000) + 'estab'), ['web1', 'db2']);
+  assert.deepEqual(matches('v4 '.repeat(8000) + 'v6'), []);
+});
+
+test('chains flatten through parentheses of the same kind; and binds tighter than or', () => {
+  assert.deepEqual(parseFilter('(v4 and estab) and (tw and v6)'), {
+    kind: 'and',
+    xs: [{ kind: 'family', family: 4 }, { kind: 'state', codes: [1] }, { kind: 'state', codes: [6] }, { kind: 'family', family: 6 }],
+  });
+  assert.deepEqual(parseFilter('v4 or estab tw'), {
+    kind: 'or',
+    xs: [{ kind: 'family', family: 4 }, { kind: 'and', xs: [{ kind: 'state', codes: [1] }, { kind: 'state', codes: [6] }] }],
+  });
+});
+
+test('an expression longer than MAX_FILTER_LENGTH is refused before it is read', () => {
+  const long = ' '.repeat(69998) + 'tw';
+  assert.throws(() => parseFilter(long), (e: unknown) => e instanceof FilterError && e.message === 'too long: 70000 characters (at most 65536)');
+  assert.deepEqual(parseFilter(' '.repeat(65534) + 'tw'), { kind: 'state', codes: [6] });
+});
+
+test('tokenizing and parsing are linear: 32 times the text takes about 32 times as long, not 1000', () => {
+  // Timing on a shared machine is noisy, so: the best of 9 runs, summed over three shapes of short tokens,
+  // and a ratio (linear: ~32; a tokenizer that copies the rest of the text per token: ~300-500).
+  const time = (s: string) => {
+    const t0 = performance.now();
+    try {
+      parseFilter(s);
+    } catch {
+      // "! ! ! ..." is too deep; every token was read first
+    }
+    return performance.now() - t0;
+  };
+  let big = 0, small = 0;
+  for (const unit of ['! ', 'tw ', 'port 1 ']) {
+    const b = unit.repeat(Math.floor(65536 / unit.length)), s = unit.repeat(Math.floor(2048 / unit.length));
+    let tb = Infinity, ts = Infinity;
+    for (let r = 0; r < 9; r++) {
+      tb = Math.min(tb, time(b));
+      ts = Math.min(ts, time(s));
+    }
+    big += tb;
+    small += ts;
+  }
+  assert.ok(big / small < 150, `64 KiB: ${big.toFixed(2)} ms, 2 KiB: ${small.toFixed(2)} ms, ratio ${(big / small).toFixed(1)}`);
+});
+
+test('a bad token is quoted clipped to 40 characters', () => {
+  assert.throws(() => parseFilter('estab ' + 'x'.repeat(5000)), (e: unknown) =>
+    e instanceof FilterError && e.message === `expected a state, port, address or family, got "${'x'.repeat(37)}..." at column 7`);
+});
+
+test('FILTER_WORDS is the vocabulary the parser accepts', () => {
+  assert.deepEqual(FILTER_WORDS.states.find((s) => s.name === 'TIME_WAIT')?.words, ['time-wait', 'time_wait', 'timewait', 'tw']);
+  assert.deepEqual(Object.keys(FILTER_WORDS.groups), ['all', 'connected', 'synchronized', 'bucket', 'big']);
+  assert.deepEqual(Object.keys(FILTER_WORDS.stateKeywords), ['state', 'exclude']);
+  assert.deepEqual(Object.keys(FILTER_WORDS.ports), ['sport', 'dport', 'port']);
+  assert.deepEqual(Object.keys(FILTER_WORDS.addrs), ['src', 'dst', 'addr', 'host']);
+  assert.ok(Object.isFrozen(FILTER_WORDS.ops) && Object.isFrozen(FILTER_WORDS.states[0].words));
+  // every listed word parses as a term, with the argument its kind needs
+  const words = [
+    ...FILTER_WORDS.states.flatMap((s) => s.words),
+    ...Object.keys(FILTER_WORDS.groups),
+    ...Object.keys(FILTER_WORDS.stateKeywords).map((w) => `${w} estab`),
+    ...Object.keys(FILTER_WORDS.ports).flatMap((w) => Object.keys(FILTER_WORDS.ops).map((o) => `${w} ${o} 80`)),
+    ...Object.keys(FILTER_WORDS.addrs).map((w) => `${w} 10.0.0.9`),
+    ...Object.keys(FILTER_WORDS.families),
+    ...FILTER_WORDS.and.map((w) => `v4 ${w} v6`),
+    ...FILTER_WORDS.or.map((w) => `v4 ${w} v6`),
+    ...FILTER_WORDS.not.map((w) => `${w} v6`),
+  ];
+  for (const w of words) assert.doesNotThrow(() => parseFilter(w), w);
+  assert.deepEqual(matches('host 10.0.0.9'), ['db1', 'db2']);
 });
