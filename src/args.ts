@@ -1,6 +1,8 @@
 /** Command-line arguments → a validated Config, or a UsageError (exit 2). Pure: no I/O. */
 
 import { parseArgs } from 'node:util';
+import { clip } from './model/clip.js';
+import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH } from './model/filter.js';
 import type { SourceChoice } from './sources/types.js';
 
 export class UsageError extends Error {
@@ -20,7 +22,8 @@ export interface Config {
   filterText: string | null;
   source: SourceChoice;
   pid: number | undefined;
-  top: number | undefined;
+  /** --top: rows in each ports / peers list (0 = none), 'all', or undefined for the mode's default (see listRows). */
+  top: number | 'all' | undefined;
   ascii: boolean;
   color: boolean;
   historySeconds: number;
@@ -40,67 +43,93 @@ Modes (default: the dashboard on a terminal, --once into a pipe):
       --watch             print a sample every interval until interrupted
 Options:
   -i, --interval SEC      seconds between samples, 0.1 to 3600 (default 1)
-  -f, --filter EXPR       ss-style filter, e.g. "state time-wait and dport = 5432"
-                          (trailing words are a filter too)
+  -f, --filter EXPR       ss-style filter, e.g. "state time-wait and dport = 5432";
+                          repeat -f or add trailing words: all of them apply
       --source NAME       auto | netlink | proc | si (default auto: netlink, else /proc)
       --pid PID           the sockets of PID's network namespace (a container's), via /proc
-      --top N             rows in the ports and peers lists (--once default 10, --json all)
+      --top N|all         rows in each ports and peers list, 0 for none
+                          (default: --once 10, --json 20)
       --history SEC       seconds of trend history to keep (default 600)
       --ascii             ASCII bars and sparklines (default when the locale is not UTF-8)
       --no-color          no colour (also when NO_COLOR is set)
   -h, --help              this help
   -V, --version           the version
+Numbers are plain decimals (0.5, 1000): no sign, exponent or hex.
 
-Filter words: established estab syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait tw close
-close-wait cw last-ack listen closing connected bucket all, state X, sport|dport|port [OP] N,
-src|dst|addr ADDR[/PREFIX], v4 v6, and or not ( ). OP: = != < > <= >=.
+Filter words: established estab syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait tw
+close close-wait cw last-ack listen closing; groups all connected synchronized bucket
+big; state X, exclude X; sport|dport|port [OP] N; src|dst|addr|host ADDR[/PREFIX][:PORT];
+v4 v6; and or not ( ). OP: = != < > <= >=. At most ${MAX_FILTER_LENGTH} characters and
+${MAX_FILTER_DEPTH} nested "(" / "not".
 
 Exit codes: 0 ok, 1 runtime error (cannot read sockets, no such pid), 2 usage error.`;
 
+const OPTIONS = {
+  once: { type: 'boolean' },
+  json: { type: 'boolean' },
+  watch: { type: 'boolean' },
+  count: { type: 'string' },
+  interval: { type: 'string', short: 'i' },
+  filter: { type: 'string', short: 'f', multiple: true },
+  source: { type: 'string' },
+  pid: { type: 'string' },
+  top: { type: 'string' },
+  history: { type: 'string' },
+  ascii: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  dashboard: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
+
+type OptionName = keyof typeof OPTIONS;
+
+interface Values {
+  once?: boolean; json?: boolean; watch?: boolean; ascii?: boolean; 'no-color'?: boolean;
+  dashboard?: boolean; help?: boolean; version?: boolean;
+  count?: string; interval?: string; source?: string; pid?: string; top?: string; history?: string;
+  filter?: string[];
+}
+
+/** Rows in each ports / peers list when --top is not given. */
+export const DEFAULT_TOP = { json: 20, once: 10 } as const;
+
+const WHOLE = /^\d+$/;
+const DECIMAL = /^\d+(\.\d+)?$/;
+
+/** A plain decimal number (no sign, exponent, hex or spaces) from min to max, or a UsageError. */
 function num(name: string, raw: string, min: number, max: number, integer: boolean): number {
   const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < min || v > max) {
+  if (!(integer ? WHOLE : DECIMAL).test(raw) || v < min || v > max) {
     const what = integer ? 'a whole number' : 'a number';
-    throw new UsageError(`${name} takes ${what} from ${min} to ${max}, got "${raw}"`);
+    throw new UsageError(`${name} takes ${what} from ${min} to ${max}, got "${clip(raw)}"`);
   }
   return v;
 }
 
-export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        once: { type: 'boolean' },
-        json: { type: 'boolean' },
-        watch: { type: 'boolean' },
-        count: { type: 'string' },
-        interval: { type: 'string', short: 'i' },
-        filter: { type: 'string', short: 'f' },
-        source: { type: 'string' },
-        pid: { type: 'string' },
-        top: { type: 'string' },
-        history: { type: 'string' },
-        ascii: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        dashboard: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'V' },
-      },
-    });
-  } catch (err) {
-    const e = err as Error & { code?: string };
-    const m = /'([^']+)'/.exec(e.message);
-    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${m ? m[1] : ''}`.trim());
-    if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      throw new UsageError(`option ${m ? m[1].split(' ')[0] : ''} needs a value`.replace(/\s+/, ' '));
+/**
+ * Reads argv with node:util's parseArgs in its lenient mode and checks every option itself, for
+ * messages that say what is wrong: an unknown option, a flag given a value (--json=1), an option
+ * without its value. A value that starts with "-" is taken only when it is a negative number (-i -1
+ * then fails the range check, naming the range); else the option "needs a value" (-i --json).
+ */
+function readArgs(argv: string[]): { values: Values; positionals: string[] } {
+  const { values, positionals, tokens } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: false, tokens: true });
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    if (!Object.hasOwn(OPTIONS, t.name)) throw new UsageError(`unknown option ${clip(t.rawName)}`);
+    const long = `--${t.name}`;
+    if (OPTIONS[t.name as OptionName].type === 'boolean') {
+      if (t.value !== undefined) throw new UsageError(`${long} takes no value`);
+    } else if (t.value === undefined || (!t.inlineValue && t.value.startsWith('-') && !/^-[\d.]/.test(t.value))) {
+      throw new UsageError(`${long} needs a value`);
     }
-    throw new UsageError(e.message.split('\n')[0]);
   }
-  const v = parsed.values;
+  return { values: values as Values, positionals };
+}
+
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
+  const { values: v, positionals } = readArgs(argv);
   let mode: Mode = 'dashboard';
   if (v.help) mode = 'help';
   else if (v.version) mode = 'version';
@@ -113,13 +142,14 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
 
   const source = (v.source ?? 'auto') as SourceChoice;
   if (!['auto', 'netlink', 'proc', 'si'].includes(source)) {
-    throw new UsageError(`--source takes auto, netlink, proc or si, got "${v.source}"`);
+    throw new UsageError(`--source takes auto, netlink, proc or si, got "${clip(source)}"`);
   }
   const pid = v.pid !== undefined ? num('--pid', v.pid, 1, 4_194_304, true) : undefined;
   if (pid !== undefined && (source === 'netlink' || source === 'si')) {
     throw new UsageError(`--pid reads /proc/PID/net and cannot be used with --source ${source}`);
   }
-  const parts = [v.filter, parsed.positionals.join(' ')].map((s) => s?.trim()).filter((s): s is string => !!s);
+  // every -f, and the trailing words, are one filter each: all of them apply
+  const parts = [...(v.filter ?? []), positionals.join(' ')].map((s) => s.trim()).filter((s) => s !== '');
   const filterText = parts.length === 0 ? null : parts.length === 1 ? parts[0] : parts.map((p) => `(${p})`).join(' and ');
   const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
   return {
@@ -129,12 +159,26 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
     filterText,
     source,
     pid,
-    top: v.top !== undefined ? num('--top', v.top, 0, 1e6, true) : undefined,
+    top: v.top === undefined ? undefined : parseTop(v.top),
     ascii: !!v.ascii || !isUtf8Locale(env),
     color: !v['no-color'] && !noColor,
     historySeconds: v.history !== undefined ? num('--history', v.history, 10, 86_400, true) : 600,
     forceDashboard: !!v.dashboard,
   };
+}
+
+function parseTop(raw: string): number | 'all' {
+  if (raw === 'all') return 'all';
+  if (!WHOLE.test(raw) || Number(raw) > 1e6) {
+    throw new UsageError(`--top takes a whole number from 0 to 1000000 or "all", got "${clip(raw)}"`);
+  }
+  return Number(raw);
+}
+
+/** Rows each ports / peers list prints: --top N (0 = none), `all` = Infinity, else the mode's default. */
+export function listRows(cfg: Pick<Config, 'mode' | 'top'>): number {
+  if (cfg.top === 'all') return Infinity;
+  return cfg.top ?? (cfg.mode === 'json' ? DEFAULT_TOP.json : DEFAULT_TOP.once);
 }
 
 /** The locale is UTF-8 when the first of LC_ALL, LC_CTYPE, LANG that is set says so. */

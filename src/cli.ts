@@ -3,9 +3,10 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { HELP, parseCli, UsageError, type Config } from './args.js';
+import { HELP, listRows, parseCli, UsageError, type Config } from './args.js';
 import { FilterError, parseFilter, type FilterNode } from './model/filter.js';
 import { NO_SERVICES, parseServices, type Services } from './model/services.js';
+import { tallyTop } from './model/tally.js';
 import { formatOnce } from './output/text.js';
 import { toJson } from './output/json.js';
 import { openSampler, type SamplerInit } from './sampler/open.js';
@@ -114,9 +115,10 @@ async function main(): Promise<void> {
     process.exit(code);
   }
 
+  const rows = listRows(cfg); // rows of each ports / peers list printed (Infinity: --top all)
   let sampler: Sampler;
   try {
-    sampler = await openSampler({ ...init, query: { ...init.query, top: cfg.top ?? 0 } });
+    sampler = await openSampler({ ...init, query: { ...init.query, top: tallyTop(rows) } });
   } catch (err) {
     if (err instanceof SourceError) fail(EXIT_RUNTIME, err.message);
     throw err;
@@ -125,11 +127,10 @@ async function main(): Promise<void> {
   const host = hostname();
   const emit = (s: Snapshot): void => {
     if (cfg.mode === 'json') {
-      process.stdout.write(`${JSON.stringify(toJson(s, host, services))}\n`);
+      process.stdout.write(`${JSON.stringify(toJson(s, host, services, rows))}\n`);
     } else {
       const width = Math.max(60, Math.min(process.stdout.columns || 100, 160));
-      const top = cfg.top ?? 10;
-      process.stdout.write(formatOnce(s, { host, services, width, ascii: cfg.ascii, top }));
+      process.stdout.write(formatOnce(s, { host, services, width, ascii: cfg.ascii, top: rows }));
     }
   };
 

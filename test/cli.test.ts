@@ -2,6 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import net from 'node:net';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { STATE_NAMES } from '../src/model/states.js';
@@ -42,19 +43,40 @@ const USAGE: [string[], RegExp][] = [
   [['--watch', '--count', '2'], /cannot be combined/],
   [['--filter', 'estab and bogus'], /bad filter: .*"bogus" at column 11/],
   [['--json', 'sport', '=', 'http2x'], /bad filter: .*"http2x"/],
+  // a deep or long filter is a usage error naming the limit, never a stack overflow
+  [['--once', '('.repeat(5000) + 'estab' + ')'.repeat(5000)], /^tcptally: bad filter: too deep: more than 64 nested "\(" \/ "not", got "\(" at column 65 \(try/],
+  [['--json', '-f', 'not '.repeat(5000) + 'estab'], /bad filter: too deep: more than 64 nested/],
+  [['--json', 'tw '.repeat(23333) + 'v4'], /^tcptally: bad filter: too long: 70001 characters \(at most 65536\) \(try/],
+  [['--json', 'estab', 'x'.repeat(60000)], /bad filter: expected a state, port, address or family, got "x{37}\.\.\." at column 7 \(try/],
+  // flags: negative numbers reach the range check, flags take no value, echoed text is clipped
+  [['-i', '-1'], /^tcptally: --interval takes a number from 0\.1 to 3600, got "-1" \(try/],
+  [['--json=1'], /^tcptally: --json takes no value \(try/],
+  [['--count', '1e3'], /--count takes a whole number from 1 to 1000000000, got "1e3"/],
+  [['--top', '-1'], /--top takes a whole number from 0 to 1000000 or "all", got "-1"/],
+  [['-i', '9'.repeat(100_000)], /got "9{37}\.\.\." \(try tcptally --help\)\n$/],
 ];
 
 for (const [args, msg] of USAGE) {
-  test(`usage error: tcptally ${args.join(' ')} → exit 2, one line, no stack`, () => {
+  const shown = args.join(' ');
+  test(`usage error: tcptally ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown} → exit 2, one line, no stack`, () => {
     const r = run(args);
     assert.equal(r.code, 2, r.err);
     assert.match(r.err, msg);
     assert.match(r.err, /try tcptally --help/);
     assert.equal(r.err.trim().split('\n').length, 1, r.err);
     assert.doesNotMatch(r.err, /\n\s+at /);
+    assert.doesNotMatch(r.err, /internal error/);
+    assert.ok(r.err.length < 300, `${r.err.length} characters`);
     assert.equal(r.out, '');
   });
 }
+
+test('a 4000-term filter chain within the length limit works', () => {
+  const chain = Array.from({ length: 4000 }, (_, k) => `dport = ${k + 1}`).join(' or ');
+  const r = run(['--json', '-f', chain]);
+  assert.equal(r.code, 0, r.err.slice(0, 300));
+  assert.equal(JSON.parse(r.out).filter, chain);
+});
 
 test('runtime error: no such pid → exit 1 with a message naming it', () => {
   const r = run(['--once', '--pid', '4194000']);
@@ -131,4 +153,44 @@ test('a closed pipe ends --watch quietly with exit 0', () => {
   assert.equal(r.status, 0);
   assert.equal(r.stdout.trim().split('\n').length, 2);
   assert.equal(r.stderr, '');
+});
+
+test('--json cuts each list to 20 rows by default, --top N / all / 0 everywhere, and gives the full lengths', async () => {
+  // 25 listeners with one connection each on an address of this test's own: 50 service ports
+  // (25 in, 25 out), one peer, 50 peer:ports; ESTABLISHED and LISTEN only (leftovers of an earlier
+  // run sit in TIME_WAIT and the like)
+  // (127.0.83.1: an address no other test file uses; test/sampler/workerStore.test.ts has 127.0.79.1)
+  const HOST = '127.0.83.1';
+  const servers: net.Server[] = [];
+  const clients: net.Socket[] = [];
+  try {
+    for (let k = 0; k < 25; k++) {
+      const server = net.createServer((s) => s.on('error', () => {}));
+      await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, HOST, resolve));
+      servers.push(server);
+      const c = net.connect({ port: (server.address() as net.AddressInfo).port, host: HOST, localAddress: HOST });
+      c.on('error', () => {});
+      clients.push(c);
+      await new Promise<void>((resolve, reject) => c.once('connect', resolve).once('error', reject));
+    }
+    const mine = ['-f', `addr ${HOST}`, '-f', 'estab or listen'];
+    const lengths = (args: string[]) => {
+      const r = run(['--json', ...mine, ...args]);
+      assert.equal(r.code, 0, r.err);
+      const j = JSON.parse(r.out);
+      return [j.ports.length, j.portCount, j.peers.length, j.peerCount, j.peerPorts.length, j.peerPortCount];
+    };
+    assert.deepEqual(lengths([]), [20, 50, 1, 1, 20, 50]);
+    assert.deepEqual(lengths(['--top', 'all']), [50, 50, 1, 1, 50, 50]);
+    assert.deepEqual(lengths(['--top', '3']), [3, 50, 1, 1, 3, 50]);
+    assert.deepEqual(lengths(['--top', '0']), [0, 50, 0, 1, 0, 50]);
+    // --once: 10 rows by default, and --top 0 is no rows there too
+    const once = (args: string[]) => run(['--once', '--ascii', ...mine, ...args]).out;
+    assert.match(once([]), /^  \.\.\. 40 more$/m);
+    assert.match(once(['--top', '0']), /^  \.\.\. 50 more$/m);
+    assert.doesNotMatch(once(['--top', 'all']), /more$/m);
+  } finally {
+    for (const c of clients) c.destroy();
+    for (const s of servers) s.close();
+  }
 });

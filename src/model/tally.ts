@@ -51,10 +51,18 @@ export interface TallyOptions {
   focus?: { port: number; direction: Direction } | null;
   sortBy?: SortKey;
   ascending?: boolean;
-  /** Keep at most this many rows in each list (0 = all). */
+  /** Keep at most this many rows in each list (0 = all; see tallyTop for a row count). */
   top?: number;
   /** First-seen epoch ms per row of the table (SocketAges.firstSeen): port rows get `oldest`. */
   firstSeen?: Float64Array;
+}
+
+/**
+ * TallyOptions.top for a reader that prints `rows` rows of each list (Infinity = every row): 0 (all)
+ * for Infinity, and at least 1 otherwise, as 0 would mean all: a reader of 0 rows cuts its own lists.
+ */
+export function tallyTop(rows: number): number {
+  return rows === Infinity ? 0 : Math.max(1, Math.floor(rows));
 }
 
 export interface Tally {

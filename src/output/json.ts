@@ -17,9 +17,13 @@ export interface JsonSample {
   families: { v4: number; v6: number };
   states: Record<StateName, number>;
   deltas: Record<StateName, number>;
+  /** The top `top` rows of each list; the counts say how long each list was before the cut. */
   ports: { port: number; direction: 'in' | 'out'; service: string | null; total: number; states: Record<StateName, number> }[];
+  portCount: number;
   peers: { address: string; total: number; states: Record<StateName, number> }[];
+  peerCount: number;
   peerPorts: { address: string; port: number; total: number; states: Record<StateName, number> }[];
+  peerPortCount: number;
   counters: Record<string, number>;
   rates: Record<string, number>;
   read: { rows: number; duplicates: number; malformed: number };
@@ -27,7 +31,8 @@ export interface JsonSample {
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
-export function toJson(s: Snapshot, host: string, services: Services): JsonSample {
+/** One sample as JSON, with at most `top` rows in each of ports, peers and peerPorts (Infinity = all). */
+export function toJson(s: Snapshot, host: string, services: Services, top = Infinity): JsonSample {
   const t = s.tally;
   const rates: Record<string, number> = {};
   for (const [k, v] of Object.entries(s.rates)) rates[k] = round3(v);
@@ -44,20 +49,23 @@ export function toJson(s: Snapshot, host: string, services: Services): JsonSampl
     families: { ...t.families },
     states: countsToObject(t.states),
     deltas: countsToObject(s.deltas),
-    ports: t.ports.map((p) => ({
+    ports: t.ports.slice(0, top).map((p) => ({
       port: p.port,
       direction: p.direction,
       service: services.nameOf(p.port) ?? null,
       total: p.total,
       states: countsToObject(p.states),
     })),
-    peers: t.peers.map((p) => ({ address: p.address, total: p.total, states: countsToObject(p.states) })),
-    peerPorts: t.peerPorts.map((p) => ({
+    portCount: t.portCount,
+    peers: t.peers.slice(0, top).map((p) => ({ address: p.address, total: p.total, states: countsToObject(p.states) })),
+    peerCount: t.peerCount,
+    peerPorts: t.peerPorts.slice(0, top).map((p) => ({
       address: p.address,
       port: p.port ?? 0,
       total: p.total,
       states: countsToObject(p.states),
     })),
+    peerPortCount: t.peerPortCount,
     counters: { ...s.counters },
     rates,
     read: { ...s.read },

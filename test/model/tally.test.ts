@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { compileFilter, parseFilter } from '../../src/model/filter.js';
 import { tableOf } from '../../src/model/records.js';
 import { codeOfName } from '../../src/model/states.js';
-import { Tallier, tally } from '../../src/model/tally.js';
+import { Tallier, tally, tallyTop } from '../../src/model/tally.js';
 import type { SocketRecord } from '../../src/model/table.js';
 
 const E = 1, TW = 6, CW = 8, L = 10, SS = 2;
@@ -109,4 +109,11 @@ test('with first-seen times, each port row carries the oldest ESTABLISHED, CLOSE
   const again = new Tallier();
   again.tally(tableOf(recs), { firstSeen });
   assert.deepEqual(again.tally(tableOf(recs.slice(0, 2)), { firstSeen }).ports.find((p) => p.port === 80)!.oldest, [0, 5000, 0]);
+});
+
+test('tallyTop maps a row count to TallyOptions.top (where 0 means all)', () => {
+  assert.equal(tallyTop(Infinity), 0);
+  assert.equal(tallyTop(0), 1);
+  assert.equal(tallyTop(1), 1);
+  assert.equal(tallyTop(20), 20);
 });

@@ -50,3 +50,31 @@ test('the slow fallback is marked as such', () => {
   const out = formatOnce(snapshotOf(S, { source: 'si', sourceSlow: true }), { host: 'b', services, width: 80, ascii: false, top: 5 });
   assert.match(out, /source si \(slow fallback\)/);
 });
+
+test('JSON: --top cuts every list to N rows and says how long each list was', () => {
+  const two = toJson(snapshotOf(S), 'box', services, 1);
+  assert.deepEqual(two.ports.map((p) => p.port), [80]);
+  assert.equal(two.portCount, 2);
+  assert.equal(two.peers.length, 1);
+  assert.equal(two.peerCount, 2);
+  assert.equal(two.peerPorts.length, 1);
+  assert.equal(two.peerPortCount, 2);
+  const none = toJson(snapshotOf(S), 'box', services, 0);
+  assert.deepEqual([none.ports, none.peers, none.peerPorts], [[], [], []]);
+  assert.deepEqual([none.portCount, none.peerCount, none.peerPortCount], [2, 2, 2]);
+  const all = toJson(snapshotOf(S), 'box', services, Infinity);
+  assert.deepEqual([all.ports.length, all.peers.length, all.peerPorts.length], [2, 2, 2]);
+  // the counts sit next to their lists
+  const keys = Object.keys(all);
+  assert.deepEqual(keys.slice(keys.indexOf('ports'), keys.indexOf('ports') + 6), ['ports', 'portCount', 'peers', 'peerCount', 'peerPorts', 'peerPortCount']);
+});
+
+test('--once text: --top 0 prints no rows, only how many there are', () => {
+  const out = formatOnce(snapshotOf(S), { host: 'box', services, width: 80, ascii: true, top: 0 });
+  assert.doesNotMatch(out, /^80 http/m);
+  assert.doesNotMatch(out, /^10\.0\.0\.7/m);
+  assert.equal(out.split('\n').filter((l) => l === '  ... 2 more').length, 2, out);
+  const all = formatOnce(snapshotOf(S), { host: 'box', services, width: 80, ascii: true, top: Infinity });
+  assert.match(all, /^5432 postgresql/m);
+  assert.doesNotMatch(all, /more/);
+});
