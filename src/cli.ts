@@ -11,7 +11,7 @@ import { formatOnce } from './output/text.js';
 import { toJson } from './output/json.js';
 import { openSampler, type SamplerInit } from './sampler/open.js';
 import type { Sampler } from './sampler/sampler.js';
-import { SourceError } from './sources/index.js';
+import { checkProcNet, SourceError } from './sources/index.js';
 import type { Snapshot } from './store/store.js';
 
 export const EXIT_OK = 0;
@@ -90,6 +90,15 @@ async function main(): Promise<void> {
   const interactive = cfg.mode === 'dashboard' && (cfg.forceDashboard || canRunDashboard(process.env));
   if (cfg.mode === 'dashboard' && cfg.forceDashboard && !canRunDashboard(process.env)) {
     fail(EXIT_USAGE, 'the dashboard needs a terminal on stdin and stdout (and TERM other than dumb)');
+  }
+  // a gone or unreadable --pid is said here, on every path: before the dashboard takes the screen
+  if (cfg.pid !== undefined) {
+    try {
+      checkProcNet(cfg.pid);
+    } catch (err) {
+      if (err instanceof SourceError) fail(EXIT_RUNTIME, err.message);
+      throw err;
+    }
   }
   const init: SamplerInit = {
     source: cfg.source,

@@ -6,6 +6,7 @@ import net from 'node:net';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { STATE_NAMES } from '../src/model/states.js';
+import { requireTool } from './helpers/tools.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 
@@ -76,6 +77,21 @@ test('a 4000-term filter chain within the length limit works', () => {
   const r = run(['--json', '-f', chain]);
   assert.equal(r.code, 0, r.err.slice(0, 300));
   assert.equal(JSON.parse(r.out).filter, chain);
+});
+
+test('the dashboard with the --pid of a gone process: exit 1 and the message, no escape codes (in a pty)', (t) => {
+  // script(1) gives the CLI a terminal on stdin and stdout, as a user's shell does
+  if (!requireTool(t, 'script', 'the dashboard needs a terminal')) return;
+  const cmd = `"${process.execPath}" "${CLI}" --dashboard --pid 4194000`;
+  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], {
+    encoding: 'utf8',
+    env: { ...process.env, TERM: 'xterm-256color' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 30_000,
+  });
+  assert.equal(r.status, 1, r.stdout);
+  assert.equal(r.stdout, 'tcptally: no such process: 4194000\r\n');
+  assert.doesNotMatch(r.stdout, /\x1b/);
 });
 
 test('runtime error: no such pid → exit 1 with a message naming it', () => {

@@ -16,7 +16,13 @@ export interface OpenOptions {
 export { SourceError } from './types.js';
 export type { Source, SourceChoice, SourceName } from './types.js';
 
-function openProc(pid: number | undefined, procRoot: string): ProcSource {
+/**
+ * Checks that the /proc socket table the proc source would read is there and readable: PID's
+ * (/proc/PID/net/tcp) or this namespace's. Returns its directory; throws a SourceError that names
+ * the problem ("no such process: 4242", "cannot read /proc/4242/net/tcp: permission denied").
+ * Cheap and synchronous: the CLI calls it before it takes over the terminal.
+ */
+export function checkProcNet(pid: number | undefined, procRoot = '/proc'): string {
   if (pid !== undefined && !existsSync(`${procRoot}/${pid}`)) throw new SourceError(`no such process: ${pid}`);
   const dir = procNetDir(pid, procRoot);
   try {
@@ -24,7 +30,11 @@ function openProc(pid: number | undefined, procRoot: string): ProcSource {
   } catch (err) {
     throw new SourceError(`cannot read ${dir}/tcp: ${describeErrno(err)}`);
   }
-  return new ProcSource(dir);
+  return dir;
+}
+
+function openProc(pid: number | undefined, procRoot: string): ProcSource {
+  return new ProcSource(checkProcNet(pid, procRoot));
 }
 
 /**

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import type { TestContext } from 'node:test';
 
-export type Tool = 'ss' | 'ip' | 'nft' | 'tmux' | 'pgrep' | 'netns' | 'root';
+export type Tool = 'ss' | 'ip' | 'nft' | 'tmux' | 'pgrep' | 'script' | 'netns' | 'root';
 
 export const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
 
@@ -20,6 +20,7 @@ const PROBES: Record<Tool, () => string | null> = {
   ip: () => (runs('ip', ['-V']) ? null : 'ip not found (iproute2)'),
   tmux: () => (runs('tmux', ['-V']) ? null : 'tmux not found'),
   pgrep: () => (runs('pgrep', ['-V']) ? null : 'pgrep not found (procps)'),
+  script: () => (runs('script', ['--version']) ? null : 'script not found (util-linux / bsdutils)'),
   root: () => (isRoot() ? null : 'not root'),
   nft: () => {
     if (!runs('sh', ['-c', 'command -v nft'])) return 'nft not found (nftables)';
