@@ -40,6 +40,8 @@ export class NetlinkSource implements Source {
   readonly where = 'NETLINK_SOCK_DIAG';
   private sock: RawSocket | null = null;
   private seq = 1;
+  /** Ends the dump in flight with an error (close() calls it: no reply will come). */
+  private abortDump: ((err: Error) => void) | null = null;
 
   /** Opens the netlink socket; throws SourceError when the platform or the addon cannot. */
   constructor() {
@@ -73,6 +75,7 @@ export class NetlinkSource implements Source {
       const p = newProgress();
       const finish = (err?: Error) => {
         clearTimeout(timer);
+        this.abortDump = null;
         sock.off('message', onMessage);
         sock.off('error', onError);
         if (err) reject(err);
@@ -89,13 +92,20 @@ export class NetlinkSource implements Source {
       const timer = setTimeout(() => finish(new SourceError('netlink dump timed out')), DUMP_TIMEOUT_MS);
       sock.on('message', onMessage);
       sock.on('error', onError);
+      this.abortDump = finish;
       sock.send(buildDumpRequest(family, seq), {}, (err) => {
         if (err) finish(new SourceError(`netlink send: ${err.message}`));
       });
     });
   }
 
+  /**
+   * Closes the socket. A dump in flight fails at once ("netlink source is closed"): its reply will
+   * never come, and its 30 s timeout timer would otherwise keep the process alive that long (a
+   * --watch ended by Ctrl-C during a sample hung until then).
+   */
   close(): void {
+    this.abortDump?.(new SourceError('netlink source is closed'));
     this.sock?.close();
     this.sock = null;
   }
