@@ -62,7 +62,8 @@ big; state X, exclude X; sport|dport|port [OP] N; src|dst|addr|host ADDR[/PREFIX
 v4 v6; and or not ( ). OP: = != < > <= >=. At most ${MAX_FILTER_LENGTH} characters and
 ${MAX_FILTER_DEPTH} nested "(" / "not".
 
-Exit codes: 0 ok, 1 runtime error (cannot read sockets, no such pid), 2 usage error.`;
+Exit codes: 0 ok, 1 runtime error (cannot read sockets, no such pid), 2 usage error,
+130 / 143 ended by SIGINT (Ctrl-C in --watch, --count) / SIGTERM, 129 SIGHUP (dashboard).`;
 
 const OPTIONS = {
   once: { type: 'boolean' },

@@ -17,6 +17,9 @@ import type { Snapshot } from './store/store.js';
 export const EXIT_OK = 0;
 export const EXIT_RUNTIME = 1;
 export const EXIT_USAGE = 2;
+/** --watch / --count ended by SIGINT (Ctrl-C) / SIGTERM: 128 + the signal's number, as a shell reports it. */
+const EXIT_SIGINT = 130;
+const EXIT_SIGTERM = 143;
 /** Rows per table the worker sends to the dashboard (sorted in the worker, so the top is the right top). */
 const DASHBOARD_TOP_ROWS = 200;
 
@@ -151,8 +154,9 @@ async function main(): Promise<void> {
     }
     await new Promise<void>((resolve, reject) => {
       let printed = 0;
-      const stop = () => {
+      const stop = (code: number = EXIT_OK) => {
         sampler.close();
+        process.exitCode = code;
         resolve();
       };
       sampler.subscribe((s) => {
@@ -161,8 +165,9 @@ async function main(): Promise<void> {
         if (++printed >= cfg.count) stop();
       });
       sampler.onError(reject);
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      // interrupted: the lines printed are whole; the code says it did not end on its own (128 + signal)
+      process.once('SIGINT', () => stop(EXIT_SIGINT));
+      process.once('SIGTERM', () => stop(EXIT_SIGTERM));
       sampler.start();
     });
   } catch (err) {

@@ -1,7 +1,7 @@
 /** The CLI as a user runs it: exit codes, one-line messages, JSON keys, NDJSON counts, pipes. */
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -210,3 +210,23 @@ test('--json cuts each list to 20 rows by default, --top N / all / 0 everywhere,
     for (const s of servers) s.close();
   }
 });
+
+for (const [signal, code, args] of [['SIGINT', 130, ['--json', '--watch']], ['SIGTERM', 143, ['--json', '--count', '1000']]] as const) {
+  test(`${signal} ends ${args.slice(1).join(' ')} with exit ${code}, the lines printed whole`, async () => {
+    const child = spawn(process.execPath, [CLI, ...args, '--interval', '0.1', '--top', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c))); // after stdout's last byte
+    const printed = new Promise<void>((resolve) => child.stdout.on('data', (d) => {
+      out += d;
+      if (out.split('\n').length > 2) resolve(); // two whole lines printed
+    }));
+    await Promise.race([printed, exited]);
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    assert.equal(await exited, code, err);
+    clearTimeout(timer);
+    assert.equal(err, '');
+    for (const line of out.trimEnd().split('\n')) assert.ok('states' in JSON.parse(line));
+  });
+}
