@@ -101,7 +101,7 @@ test('a bad filter message quotes the token and its column', () => {
   assert.throws(() => parseFilter('estab and bogus'), /"bogus" at column 11/);
 });
 
-// ---- limits: nesting depth, length, long chains (a sound base: no stack overflow, linear time) ----
+// ---- limits: nesting depth, length, long chains (a sound base: no stack overflow) ----
 
 test('the limits are exported with their documented values', () => {
   assert.equal(MAX_FILTER_DEPTH, 64);
@@ -168,32 +168,6 @@ test('an expression longer than MAX_FILTER_LENGTH is refused before it is read',
   const long = ' '.repeat(69998) + 'tw';
   assert.throws(() => parseFilter(long), (e: unknown) => e instanceof FilterError && e.message === 'too long: 70000 characters (at most 65536)');
   assert.deepEqual(parseFilter(' '.repeat(65534) + 'tw'), { kind: 'state', codes: [6] });
-});
-
-test('tokenizing and parsing are linear: 32 times the text takes about 32 times as long, not 1000', () => {
-  // Timing on a shared machine is noisy, so: the best of 9 runs, summed over three shapes of short tokens,
-  // and a ratio (linear: ~32; a tokenizer that copies the rest of the text per token: ~300-500).
-  const time = (s: string) => {
-    const t0 = performance.now();
-    try {
-      parseFilter(s);
-    } catch {
-      // "! ! ! ..." is too deep; every token was read first
-    }
-    return performance.now() - t0;
-  };
-  let big = 0, small = 0;
-  for (const unit of ['! ', 'tw ', 'port 1 ']) {
-    const b = unit.repeat(Math.floor(65536 / unit.length)), s = unit.repeat(Math.floor(2048 / unit.length));
-    let tb = Infinity, ts = Infinity;
-    for (let r = 0; r < 9; r++) {
-      tb = Math.min(tb, time(b));
-      ts = Math.min(ts, time(s));
-    }
-    big += tb;
-    small += ts;
-  }
-  assert.ok(big / small < 150, `64 KiB: ${big.toFixed(2)} ms, 2 KiB: ${small.toFixed(2)} ms, ratio ${(big / small).toFixed(1)}`);
 });
 
 test('a bad token is quoted clipped to 40 characters', () => {
