@@ -5,7 +5,7 @@
  * need nftables rules in a table the main bench also uses) plus ~1,000 small processes (`sleep`, three
  * fds each), it times in the same run, interleaved round by round, median over the rounds:
  *   `ss -tan`, `ss -tanp`, the netlink sample alone (NetlinkSource.read), and OwnerIndex.update:
- *   steady (nothing changed), after churn (TIME_WAIT topped up and 200 new ESTABLISHED pairs: new
+ *   steady (nothing changed since an update that finished its work), after churn (TIME_WAIT topped up and 200 new ESTABLISHED pairs: new
  *   inodes; to convergence, no budget), and cold (a new index, every fd of every process);
  * then a sustained run: one tick a second, 50 new pairs per tick, netlink read + update with the
  * default budget, the mean update cost per tick.
@@ -125,6 +125,7 @@ try {
     const t0 = performance.now();
     await src.read(tab);
     put('netlink sample (read)', performance.now() - t0);
+    idx.update(tab, Infinity); // settle: whatever the last minute left (a refresh, other sessions' processes)
     put('update: steady (nothing changed)', timed(() => idx.update(tab))[0]);
     await farm.topUpTimeWait(mix.timeWait);
     await churn(200);

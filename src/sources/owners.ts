@@ -9,7 +9,9 @@
  *   sockets) are queued for a walk;
  * - when the table shows inodes never seen before and not in the index, the fd count of every known pid
  *   is checked (`stat('/proc/PID/fd').size` is the number of open fds on Linux ≥ 6.2; verified at the
- *   first update, else the fd directory is listed) and only the pids whose count changed are walked;
+ *   first update, else the fd directory is listed) and the pids whose count changed are walked, fewest
+ *   fds first, until every such inode is found (a busy server whose count always moves is not walked
+ *   for a socket a small process just opened);
  * - a full walk of every pid happens at most every `fullRescanMs` while inodes remain unaccounted for,
  *   and at least every `refreshMs` anyway (ownership can move without a new inode);
  * - all of it within `budgetMs` of work per update; a walk interrupted by the budget continues at the
@@ -139,7 +141,11 @@ export class OwnerIndex {
   private seq = 0;
   private unreadableCount = 0;
 
+  /** Table sockets not found and not yet looked for by a complete walk (as walks go, fewer). */
+  private pendingLeft = 0;
   private full: PidRec[] | null = null;
+  /** The running full rescan looks for pending inodes (it may stop when they are found) or refreshes. */
+  private fullForPending = false;
   private fullIdx = 0;
   private fullStartSeq = 0;
   private lastFullStart = -Infinity;
@@ -196,7 +202,7 @@ export class OwnerIndex {
 
     let fullRescan = false;
     if (!this.full && this.clock() - this.lastFullStart >= this.refreshMs) {
-      this.startFull(seq);
+      this.startFull(seq, false);
       fullRescan = true;
     }
     this.work(deadline);
@@ -204,7 +210,7 @@ export class OwnerIndex {
     let counts = first;
     if (this.mutations !== mutations || this.fullCompletedAt === seq) counts = this.recount(table, seq);
     if (!this.full && this.idle() && counts.pending > 0 && this.clock() - this.lastFullStart >= this.fullRescanMs && this.clock() < deadline) {
-      this.startFull(seq);
+      this.startFull(seq, true);
       fullRescan = true;
       this.work(deadline);
       counts = this.recount(table, seq);
@@ -282,7 +288,8 @@ export class OwnerIndex {
     return this.walk === null && this.waiting === 0;
   }
 
-  private startFull(seq: number): void {
+  private startFull(seq: number, forPending: boolean): void {
+    this.fullForPending = forPending;
     this.full = [...this.recs.values()];
     this.fullIdx = 0;
     this.fullStartSeq = seq;
@@ -306,9 +313,14 @@ export class OwnerIndex {
   private nextRec(): PidRec | null {
     while (this.qHead < this.queue.length) {
       const rec = this.queue[this.qHead++];
-      if (rec.queued && this.recs.get(rec.pid) === rec) return rec;
+      if (!rec.queued || this.recs.get(rec.pid) !== rec) continue;
+      // a pid queued for its moved fd count is walked only while new sockets are still unaccounted for
+      // (new pids always are: a fork shares sockets already known)
+      if (rec.scanned > 0 && this.pendingLeft <= 0) { this.unqueue(rec); continue; }
+      return rec;
     }
     if (this.qHead > 0) { this.queue = []; this.qHead = 0; }
+    if (this.full && this.fullForPending && this.pendingLeft <= 0) this.full = null; // found them all
     if (this.full) {
       while (this.fullIdx < this.full.length) {
         const rec = this.full[this.fullIdx++];
@@ -386,7 +398,10 @@ export class OwnerIndex {
   private setInodes(rec: PidRec, inodes: Uint32Array): void {
     if (rec.inodes.length > 0 || inodes.length > 0) this.mutations++;
     for (const ino of rec.inodes) this.map.remove(ino, rec.pid);
-    for (const ino of inodes) this.map.add(ino, rec.pid);
+    for (const ino of inodes) {
+      if (!this.map.has(ino) && this.unknown.get(ino, 0) > this.definitiveSeq) this.pendingLeft--;
+      this.map.add(ino, rec.pid);
+    }
     rec.inodes = inodes;
   }
 
@@ -453,16 +468,19 @@ export class OwnerIndex {
    */
   private checkFdCounts(deadline: number): void {
     const list = this.statList!;
+    const moved: [PidRec, number][] = [];
+    const enqueueMoved = () => { for (const [rec] of moved.sort((a, b) => a[1] - b[1])) this.enqueue(rec); };
     while (this.statIdx < list.length) {
-      if (this.statIdx % 64 === 63 && this.clock() >= deadline) return;
+      if (this.statIdx % 64 === 63 && this.clock() >= deadline) { enqueueMoved(); return; }
       const rec = list[this.statIdx++];
       if (rec.queued || rec.unreadable || rec.scanned === 0 || this.walk?.rec === rec || this.recs.get(rec.pid) !== rec) continue;
       const fd = `${this.root}/${rec.pid}/fd`;
       const now = this.fdStat(fd);
       if (now.ino < 0) continue; // gone: the next listing drops it
       const count = this.fdSize ? now.size : this.countDir(fd);
-      if (count !== rec.fdCount || now.ino !== rec.fdIno) this.enqueue(rec);
+      if (count !== rec.fdCount || now.ino !== rec.fdIno) moved.push([rec, count]);
     }
+    enqueueMoved();
     this.statList = null;
   }
 
@@ -484,6 +502,7 @@ export class OwnerIndex {
       if (f > this.definitiveSeq) pending++;
       else settled++;
     }
+    this.pendingLeft = pending;
     return { owned, fresh, pending, settled, noInode };
   }
 

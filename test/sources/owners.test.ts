@@ -6,7 +6,7 @@
  */
 
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -101,6 +101,26 @@ test('incremental: nothing changed → nothing walked; a new socket → only the
   const s = idx.update(tableOf([1001, 1002, 2001, 3001, 2002]));
   assert.deepEqual(idx.owners(2002), [200]);
   assert.deepEqual([s.pidsScanned, s.fdsRead, s.owned, s.fullRescan], [1, 2, 5, false]);
+});
+
+test('moved fd counts: the fewest-fd pid is walked first, and walks stop once every new socket is found', () => {
+  const p = farm();
+  for (let pid = 150; pid < 155; pid++) {
+    p.proc(pid, 'busy-server', pid);
+    for (let fd = 0; fd < 100; fd++) p.fd(pid, fd, '/dev/null');
+  }
+  // the adversarial order: a busy server that the listing (sorted as text by libuv) gives before pid 200
+  const listing = readdirSync(p.root);
+  const busy = listing.slice(0, listing.indexOf('200')).map(Number).find((x) => x >= 150 && x < 155);
+  assert.ok(busy, `a busy pid is listed before 200: ${listing.join(' ')}`);
+  const now = 0;
+  const idx = new OwnerIndex({ procRoot: p.root, passwdPath: p.passwd, clock: () => now });
+  idx.update(tableOf([1001, 1002, 2001, 3001]));
+  p.fd(busy, 100, '/dev/null'); // the busy server's count moves (a short-lived connection, say)
+  p.fd(200, 9, 'socket:[2002]'); // the new socket is in a small process
+  const s = idx.update(tableOf([1001, 1002, 2001, 3001, 2002]));
+  assert.deepEqual(idx.owners(2002), [200]);
+  assert.deepEqual([s.pidsScanned, s.fdsRead, s.queued, s.pendingSockets], [1, 2, 0, 0]);
 });
 
 test('a forked worker (a new pid) is walked even when its sockets are known; an exited pid drops out', () => {
