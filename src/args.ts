@@ -29,6 +29,8 @@ export interface Config {
   historySeconds: number;
   /** The user asked for the dashboard explicitly (--dashboard). */
   forceDashboard: boolean;
+  /** Look up which processes hold the sockets (off with --no-owners). */
+  owners: boolean;
 }
 
 export const HELP = `tcptally — live TCP sockets by state, ports and peers (exact: counts equal ss's)
@@ -52,6 +54,7 @@ Options:
       --history SEC       seconds of trend history to keep (default 600)
       --ascii             ASCII bars and sparklines (default when the locale is not UTF-8)
       --no-color          no colour (also when NO_COLOR is set)
+      --no-owners         do not look up which processes hold the sockets (/proc/*/fd)
   -h, --help              this help
   -V, --version           the version
 Numbers are plain decimals (0.5, 1000): no sign, exponent or hex.
@@ -78,6 +81,7 @@ const OPTIONS = {
   history: { type: 'string' },
   ascii: { type: 'boolean' },
   'no-color': { type: 'boolean' },
+  'no-owners': { type: 'boolean' },
   dashboard: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -86,7 +90,7 @@ const OPTIONS = {
 type OptionName = keyof typeof OPTIONS;
 
 interface Values {
-  once?: boolean; json?: boolean; watch?: boolean; ascii?: boolean; 'no-color'?: boolean;
+  once?: boolean; json?: boolean; watch?: boolean; ascii?: boolean; 'no-color'?: boolean; 'no-owners'?: boolean;
   dashboard?: boolean; help?: boolean; version?: boolean;
   count?: string; interval?: string; source?: string; pid?: string; top?: string; history?: string;
   filter?: string[];
@@ -163,6 +167,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
     top: v.top === undefined ? undefined : parseTop(v.top),
     ascii: !!v.ascii || !isUtf8Locale(env),
     color: !v['no-color'] && !noColor,
+    owners: !v['no-owners'],
     historySeconds: v.history !== undefined ? num('--history', v.history, 10, 86_400, true) : 600,
     forceDashboard: !!v.dashboard,
   };

@@ -107,6 +107,7 @@ async function main(): Promise<void> {
     source: cfg.source,
     pid: cfg.pid,
     historySeconds: cfg.historySeconds,
+    owners: cfg.owners,
     query: { intervalMs: cfg.intervalMs, filterText: filter ? cfg.filterText : null, filter },
   };
   if (interactive) {
@@ -130,7 +131,9 @@ async function main(): Promise<void> {
   const rows = listRows(cfg); // rows of each ports / peers list printed (Infinity: --top all)
   let sampler: Sampler;
   try {
-    sampler = await openSampler({ ...init, query: { ...init.query, top: tallyTop(rows) } });
+    // one sample is complete (every process walked); a stream spreads the walk over its samples
+    const ownersBudgetMs = cfg.count === 1 ? Infinity : undefined;
+    sampler = await openSampler({ ...init, ownersBudgetMs, query: { ...init.query, top: tallyTop(rows) } });
   } catch (err) {
     if (err instanceof SourceError) fail(EXIT_RUNTIME, err.message);
     throw err;

@@ -20,8 +20,8 @@ export class KeyCounter {
     this.n = 0;
   }
 
-  /** Counts one socket in `state` under the key (w0..w3 = address words, w4 = port and family). */
-  bump(w0: number, w1: number, w2: number, w3: number, w4: number, state: number): void {
+  /** Counts one socket in `state` under the key (w0..w3 = address words, w4 = port and family); returns the key's id. */
+  bump(w0: number, w1: number, w2: number, w3: number, w4: number, state: number): number {
     let h = hash5(w0, w1, w2, w3, w4) & this.mask;
     const k = this.keys;
     for (;;) {
@@ -31,7 +31,7 @@ export class KeyCounter {
       if (k[a] === w0 && k[a + 1] === w1 && k[a + 2] === w2 && k[a + 3] === w3 && k[a + 4] === w4) {
         this.counts[id * STATE_SLOTS + state]++;
         this.totals[id]++;
-        return;
+        return id;
       }
       h = (h + 1) & this.mask;
     }
@@ -40,6 +40,7 @@ export class KeyCounter {
     if (this.n * 2 > this.slots.length) this.rehash();
     this.counts[id * STATE_SLOTS + state]++;
     this.totals[id]++;
+    return id;
   }
 
   private add(w0: number, w1: number, w2: number, w3: number, w4: number): number {

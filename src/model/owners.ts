@@ -10,6 +10,14 @@
  */
 
 /** 'socket:[12345]' → 12345; anything else (a file, a pipe, an anon inode, garbage) → -1. */
+/**
+ * The pids holding a socket (ascending), or why there are none to show: 'none' (inode 0 — TIME_WAIT,
+ * request socks, orphans — or not held by any process, every process readable), 'unreadable' (not
+ * found, and some process's fds could not be read), 'pending' (not found yet: no complete walk since it
+ * appeared).
+ */
+export type Owners = readonly number[] | 'none' | 'unreadable' | 'pending';
+
 export function socketInode(link: string): number {
   // 'socket:[' is 8 characters; the shortest valid link is 'socket:[0]'
   if (link.length < 10 || link.charCodeAt(link.length - 1) !== 93 /* ] */ || !link.startsWith('socket:[')) return -1;

@@ -11,6 +11,7 @@
 
 import { formatV4, formatV6, isMapped } from './address.js';
 import type { Predicate } from './filter.js';
+import type { Owners } from './owners.js';
 import { KEY_WORDS, KeyCounter, topCandidates } from './keycounter.js';
 import { STATE_SLOTS, TCP } from './states.js';
 import type { SocketTable } from './table.js';
@@ -24,7 +25,21 @@ export interface CountRow {
   /** Indexed by state code (1..11); index 0 unused. */
   states: number[];
 }
-export interface PortRow extends CountRow {
+/** A process's share of a row: how many of the row's sockets it holds. */
+export interface OwnerShare {
+  pid: number;
+  sockets: number;
+}
+
+/** Who holds a row's sockets, when owners are looked up: the largest shares, and how many owners in all. */
+export interface Owned {
+  owners?: OwnerShare[];
+  ownerCount?: number;
+  /** Sockets of the row whose owner is not known: unreadable (not root) or not walked yet. */
+  unknownOwners?: number;
+}
+
+export interface PortRow extends CountRow, Owned {
   port: number;
   direction: Direction;
   /** First-seen epoch ms of the oldest socket in each of AGE_STATES (0 = none), when ages are tracked. */
@@ -35,7 +50,29 @@ export interface PortRow extends CountRow {
 export const AGE_STATES: readonly number[] = [TCP.ESTABLISHED, TCP.CLOSE_WAIT, TCP.FIN_WAIT2];
 const AGE_INDEX = new Int8Array(STATE_SLOTS).fill(-1);
 AGE_STATES.forEach((c, i) => (AGE_INDEX[c] = i));
-export interface PeerRow extends CountRow {
+/** A process and the sockets it holds (a socket shared by forked workers counts in each of them). */
+export interface ProcessRow extends CountRow {
+  pid: number;
+  /** First-seen epoch ms of its oldest socket in each of AGE_STATES (0 = none), when ages are tracked. */
+  oldest?: number[];
+}
+
+/** How the sockets that passed the filter split by what is known of their owners. */
+export interface Ownership {
+  /** Held by at least one process. */
+  owned: number;
+  /** Owner not readable (another user's process, without root): never guessed. */
+  unreadable: number;
+  /** No process holds them (TIME_WAIT, half-open, orphans). */
+  none: number;
+  /** Appeared since the last complete walk of the processes: not known yet. */
+  pending: number;
+}
+
+/** The drill-down's subject: a service port, or a process. */
+export type Focus = { port: number; direction: Direction } | { pid: number };
+
+export interface PeerRow extends CountRow, Owned {
   /** Remote host; IPv4-mapped IPv6 peers are shown as their IPv4 address. */
   address: string;
   /** Set on host:port rows. */
@@ -47,15 +84,23 @@ export type SortKey = 'total' | 'key' | number;
 
 export interface TallyOptions {
   filter?: Predicate;
-  /** Restrict the peer lists to the sockets of one service port (drill-down). */
-  focus?: { port: number; direction: Direction } | null;
+  /**
+   * Drill-down: a port restricts the peer and process lists to that port's sockets; a process
+   * restricts the port, peer and process lists to the sockets it holds.
+   */
+  focus?: Focus | null;
   sortBy?: SortKey;
   ascending?: boolean;
   /** Keep at most this many rows in each list (0 = all; see tallyTop for a row count). */
   top?: number;
-  /** First-seen epoch ms per row of the table (SocketAges.firstSeen): port rows get `oldest`. */
+  /** First-seen epoch ms per row of the table (SocketAges.firstSeen): port and process rows get `oldest`. */
   firstSeen?: Float64Array;
+  /** Who holds the socket with this inode: rows get owners, and the tally a processes list and an ownership split. */
+  owners?: (inode: number) => Owners;
 }
+
+/** Owner shares per row at most: the largest. */
+export const OWNERS_PER_ROW = 3;
 
 /**
  * TallyOptions.top for a reader that prints `rows` rows of each list (Infinity = every row): 0 (all)
@@ -79,6 +124,11 @@ export interface Tally {
   peerCount: number;
   peerPorts: PeerRow[];
   peerPortCount: number;
+  /** Processes by the same sort (empty without owners). */
+  processes: ProcessRow[];
+  processCount: number;
+  /** null without owners. */
+  ownership: Ownership | null;
 }
 
 
@@ -100,6 +150,7 @@ export function compareRows<T extends CountRow>(
 }
 
 /** Key order of port rows (port, then direction) and peer rows (address, then port). */
+export const processKeyCmp = (a: ProcessRow, b: ProcessRow) => a.pid - b.pid;
 export const portKeyCmp = (a: PortRow, b: PortRow) => a.port - b.port || (a.direction < b.direction ? -1 : a.direction > b.direction ? 1 : 0);
 export const peerKeyCmp = (a: PeerRow, b: PeerRow) =>
   a.address < b.address ? -1 : a.address > b.address ? 1 : (a.port ?? 0) - (b.port ?? 0);
@@ -117,7 +168,7 @@ export class Tallier {
   private readonly peerPorts = new KeyCounter();
 
   tally(t: SocketTable, opts: TallyOptions = {}): Tally {
-    const { filter, focus = null, sortBy = 'total', ascending = false, top = 0, firstSeen } = opts;
+    const { filter, focus = null, sortBy = 'total', ascending = false, top = 0, firstSeen, owners: ownersOf } = opts;
     const oldest = firstSeen ? (this.portOldest ??= new Float64Array(2 * 65536 * AGE_STATES.length)) : null;
     const n = t.n;
     const listen = this.listen;
@@ -130,7 +181,12 @@ export class Tallier {
     const peers = this.peers, peerPorts = this.peerPorts;
     peers.clear();
     peerPorts.clear();
-    const focusKey = focus ? (focus.direction === 'in' ? 0 : 65536) + focus.port : -1;
+    const focusKey = focus && 'port' in focus ? (focus.direction === 'in' ? 0 : 65536) + focus.port : -1;
+    const focusPid = focus && 'pid' in focus ? focus.pid : -1;
+    const shares = ownersOf ? shareCounters() : null;
+    const procs = new Map<number, ProcAcc>();
+    const ownership: Ownership | null = ownersOf ? { owned: 0, unreadable: 0, none: 0, pending: 0 } : null;
+    const ageIndex = (st: number) => (firstSeen ? AGE_INDEX[st] : -1);
 
     for (let i = 0; i < n; i++) {
       if (filter && !filter(t, i)) continue;
@@ -140,6 +196,28 @@ export class Tallier {
       if (t.family[i] === 4) v4++; else v6++;
       const lp = t.lport[i];
       const key = listen[lp] ? lp : 65536 + t.rport[i];
+      const who = ownersOf ? ownersOf(t.inode[i]) : null;
+      if (who !== null) {
+        if (typeof who === 'string') ownership![who]++;
+        else ownership!.owned++;
+      }
+      const pids = who !== null && typeof who !== 'string' ? who : null;
+      if (focusPid >= 0 && !(pids && pids.includes(focusPid))) continue;
+      if (pids && (focusKey < 0 || key === focusKey)) {
+        const ai = ageIndex(st);
+        for (const pid of pids) {
+          if (focusPid >= 0 && pid !== focusPid) continue;
+          let p = procs.get(pid);
+          if (!p) procs.set(pid, (p = { total: 0, states: new Uint32Array(STATE_SLOTS), oldest: null }));
+          p.total++;
+          p.states[st]++;
+          if (ai >= 0) {
+            const o = (p.oldest ??= new Float64Array(AGE_STATES.length));
+            const f = firstSeen![i];
+            if (o[ai] === 0 || f < o[ai]) o[ai] = f;
+          }
+        }
+      }
       if (pt[key]++ === 0) {
         if (nTouched === this.touched.length) {
           const g = new Int32Array(nTouched * 2);
@@ -154,6 +232,9 @@ export class Tallier {
         const f = firstSeen![i];
         if (oldest[o] === 0 || f < oldest[o]) oldest[o] = f;
       }
+      if (pids) for (const pid of pids) if (focusPid < 0 || pid === focusPid) shares!.ports.add(key, pid);
+      const unknown = who === 'unreadable' || who === 'pending';
+      if (unknown) shares!.ports.add(key, UNKNOWN);
       if (st === LISTEN || (focusKey >= 0 && key !== focusKey)) continue;
       const at = i * 4;
       const r = t.raddr;
@@ -162,12 +243,16 @@ export class Tallier {
         // IPv4, and IPv4-mapped peers of dual-stack sockets, count as one IPv4 host
         const a = r[at + 3];
         if (a === 0 && rp === 0) continue;
-        peers.bump(0, 0, 0, a, 0, st);
-        peerPorts.bump(0, 0, 0, a, rp, st);
+        const h = peers.bump(0, 0, 0, a, 0, st);
+        const hp = peerPorts.bump(0, 0, 0, a, rp, st);
+        if (pids) shares!.addPeer(h, hp, pids, focusPid);
+        else if (unknown) shares!.addPeer(h, hp, UNKNOWN_PIDS, -1);
       } else {
         if ((r[at] | r[at + 1] | r[at + 2] | r[at + 3]) === 0 && rp === 0) continue;
-        peers.bump(r[at], r[at + 1], r[at + 2], r[at + 3], V6_FLAG, st);
-        peerPorts.bump(r[at], r[at + 1], r[at + 2], r[at + 3], V6_FLAG | rp, st);
+        const h = peers.bump(r[at], r[at + 1], r[at + 2], r[at + 3], V6_FLAG, st);
+        const hp = peerPorts.bump(r[at], r[at + 1], r[at + 2], r[at + 3], V6_FLAG | rp, st);
+        if (pids) shares!.addPeer(h, hp, pids, focusPid);
+        else if (unknown) shares!.addPeer(h, hp, UNKNOWN_PIDS, -1);
       }
     }
 
@@ -185,14 +270,22 @@ export class Tallier {
         row.oldest = Array.from(oldest.subarray(o, o + AGE_STATES.length));
         oldest.fill(0, o, o + AGE_STATES.length);
       }
+      if (shares) shares.ports.describe(key, row);
       ports[k] = row;
       pt[key] = 0;
       pc.fill(0, key * STATE_SLOTS, key * STATE_SLOTS + STATE_SLOTS);
     }
     const cut = <T>(rows: T[]) => (top > 0 && rows.length > top ? rows.slice(0, top) : rows);
     ports.sort(compareRows(sortBy, ascending, portKeyCmp));
-    const peerRows = peerList(peers, false, sortBy, ascending, top);
-    const peerPortRows = peerList(peerPorts, true, sortBy, ascending, top);
+    const peerRows = peerList(peers, false, sortBy, ascending, top, shares?.peers);
+    const peerPortRows = peerList(peerPorts, true, sortBy, ascending, top, shares?.peerPorts);
+    const processes: ProcessRow[] = [];
+    for (const [pid, p] of procs) {
+      const row: ProcessRow = { pid, total: p.total, states: Array.from(p.states) };
+      if (firstSeen) row.oldest = p.oldest ? Array.from(p.oldest) : new Array<number>(AGE_STATES.length).fill(0);
+      processes.push(row);
+    }
+    processes.sort(compareRows(sortBy, ascending, processKeyCmp));
     return {
       total,
       scanned: n,
@@ -204,6 +297,9 @@ export class Tallier {
       peerCount: peers.n,
       peerPorts: cut(peerPortRows),
       peerPortCount: peerPorts.n,
+      processes: cut(processes),
+      processCount: processes.length,
+      ownership,
     };
   }
 }
@@ -215,7 +311,7 @@ const V6_FLAG = 0x10000;
  * The rows of a peer list, sorted: only the candidates for the top N become objects (a busy box has
  * tens of thousands of host:port pairs; the dashboard shows twenty).
  */
-function peerList(kc: KeyCounter, withPort: boolean, sortBy: SortKey, ascending: boolean, top: number): PeerRow[] {
+function peerList(kc: KeyCounter, withPort: boolean, sortBy: SortKey, ascending: boolean, top: number, shares?: ShareCounter): PeerRow[] {
   const ids = sortBy === 'key' ? null : topCandidates(kc, sortBy === 'total' ? 0 : sortBy, top, ascending);
   const rows: PeerRow[] = [];
   const k = kc.keys;
@@ -225,11 +321,66 @@ function peerList(kc: KeyCounter, withPort: boolean, sortBy: SortKey, ascending:
     const address = v6 ? formatV6(k[a], k[a + 1], k[a + 2], k[a + 3]) : formatV4(k[a + 3]);
     const row: PeerRow = { address, total: kc.totals[id], states: Array.from(kc.counts.subarray(id * STATE_SLOTS, id * STATE_SLOTS + STATE_SLOTS)) };
     if (withPort) row.port = k[a + 4] & 0xffff;
+    shares?.describe(id, row);
     rows.push(row);
   };
   if (ids) for (const id of ids) each(id);
   else for (let id = 0; id < kc.n; id++) each(id);
   return rows.sort(compareRows(sortBy, ascending, peerKeyCmp));
+}
+
+interface ProcAcc {
+  total: number;
+  states: Uint32Array;
+  oldest: Float64Array | null;
+}
+
+/** The pid under which a row counts its sockets of unknown owner. */
+const UNKNOWN = -1;
+const UNKNOWN_PIDS: readonly number[] = [UNKNOWN];
+
+/** Sockets per (row key, pid): only sockets that have owners (or whose owner is unknown) get here. */
+class ShareCounter {
+  private readonly byKey = new Map<number, Map<number, number>>();
+
+  add(key: number, pid: number): void {
+    let m = this.byKey.get(key);
+    if (!m) this.byKey.set(key, (m = new Map()));
+    m.set(pid, (m.get(pid) ?? 0) + 1);
+  }
+
+  /** Sets the row's largest owner shares (most sockets first, then lowest pid) and its owner count. */
+  describe(key: number, row: Owned): void {
+    const m = this.byKey.get(key);
+    if (!m) {
+      row.owners = [];
+      row.ownerCount = 0;
+      row.unknownOwners = 0;
+      return;
+    }
+    row.unknownOwners = m.get(UNKNOWN) ?? 0;
+    const all = [...m].filter(([pid]) => pid !== UNKNOWN).map(([pid, sockets]) => ({ pid, sockets }));
+    all.sort((a, b) => b.sockets - a.sockets || a.pid - b.pid);
+    row.owners = all.slice(0, OWNERS_PER_ROW);
+    row.ownerCount = all.length;
+  }
+}
+
+function shareCounters() {
+  const peers = new ShareCounter(), peerPorts = new ShareCounter();
+  return {
+    ports: new ShareCounter(),
+    peers,
+    peerPorts,
+    /** A socket's owners count under its peer host and its peer host:port (in a process drill-down, that process only). */
+    addPeer(host: number, hostPort: number, pids: readonly number[], focusPid: number): void {
+      for (const pid of pids) {
+        if (focusPid >= 0 && pid !== focusPid) continue;
+        peers.add(host, pid);
+        peerPorts.add(hostPort, pid);
+      }
+    },
+  };
 }
 
 /** One-off tally with fresh buffers (tests, --once). */

@@ -2,7 +2,16 @@
 
 import { countsToObject, type StateName } from '../model/states.js';
 import type { Services } from '../model/services.js';
+import { shortId } from '../model/owners.js';
+import type { Owned } from '../model/tally.js';
 import type { Snapshot } from '../store/store.js';
+
+/** A process's share of a row. */
+export interface JsonOwner {
+  pid: number;
+  command: string | null;
+  sockets: number;
+}
 
 export interface JsonSample {
   time: string;
@@ -18,12 +27,21 @@ export interface JsonSample {
   states: Record<StateName, number>;
   deltas: Record<StateName, number>;
   /** The top `top` rows of each list; the counts say how long each list was before the cut. */
-  ports: { port: number; direction: 'in' | 'out'; service: string | null; total: number; states: Record<StateName, number> }[];
+  ports: ({ port: number; direction: 'in' | 'out'; service: string | null; total: number; states: Record<StateName, number> } & JsonOwned)[];
   portCount: number;
-  peers: { address: string; total: number; states: Record<StateName, number> }[];
+  peers: ({ address: string; total: number; states: Record<StateName, number> } & JsonOwned)[];
   peerCount: number;
-  peerPorts: { address: string; port: number; total: number; states: Record<StateName, number> }[];
+  peerPorts: ({ address: string; port: number; total: number; states: Record<StateName, number> } & JsonOwned)[];
   peerPortCount: number;
+  /** Processes holding the sockets (a socket shared by several counts in each); [] with --no-owners. */
+  processes: { pid: number; command: string | null; user: string | null; container: string | null; total: number; states: Record<StateName, number> }[];
+  processCount: number;
+  /** Sockets whose owner could not be read (not root): never guessed. null with --no-owners. */
+  unattributed: number | null;
+  /** Sockets no process holds (TIME_WAIT, half-open, orphans). */
+  ownerless: number | null;
+  /** Sockets not attributed yet (appeared since the last complete walk of the processes). */
+  ownersPending: number | null;
   counters: Record<string, number>;
   rates: Record<string, number>;
   read: { rows: number; duplicates: number; malformed: number };
@@ -31,9 +49,20 @@ export interface JsonSample {
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
+/** The largest owner shares of a row (with --no-owners: none), and how many owners it has. */
+interface JsonOwned {
+  owners: JsonOwner[];
+  ownerCount: number;
+}
+
 /** One sample as JSON, with at most `top` rows in each of ports, peers and peerPorts (Infinity = all). */
 export function toJson(s: Snapshot, host: string, services: Services, top = Infinity): JsonSample {
   const t = s.tally;
+  const info = s.processInfo;
+  const owned = (r: Owned): JsonOwned => ({
+    owners: (r.owners ?? []).map((o) => ({ pid: o.pid, command: info[o.pid]?.command ?? null, sockets: o.sockets })),
+    ownerCount: r.ownerCount ?? 0,
+  });
   const rates: Record<string, number> = {};
   for (const [k, v] of Object.entries(s.rates)) rates[k] = round3(v);
   return {
@@ -55,17 +84,34 @@ export function toJson(s: Snapshot, host: string, services: Services, top = Infi
       service: services.nameOf(p.port) ?? null,
       total: p.total,
       states: countsToObject(p.states),
+      ...owned(p),
     })),
     portCount: t.portCount,
-    peers: t.peers.slice(0, top).map((p) => ({ address: p.address, total: p.total, states: countsToObject(p.states) })),
+    peers: t.peers.slice(0, top).map((p) => ({ address: p.address, total: p.total, states: countsToObject(p.states), ...owned(p) })),
     peerCount: t.peerCount,
     peerPorts: t.peerPorts.slice(0, top).map((p) => ({
       address: p.address,
       port: p.port ?? 0,
       total: p.total,
       states: countsToObject(p.states),
+      ...owned(p),
     })),
     peerPortCount: t.peerPortCount,
+    processes: t.processes.slice(0, top).map((p) => {
+      const i = info[p.pid];
+      return {
+        pid: p.pid,
+        command: i?.command ?? null,
+        user: i?.user ?? null,
+        container: i?.container ? shortId(i.container) : null,
+        total: p.total,
+        states: countsToObject(p.states),
+      };
+    }),
+    processCount: t.processCount,
+    unattributed: t.ownership?.unreadable ?? null,
+    ownerless: t.ownership?.none ?? null,
+    ownersPending: t.ownership?.pending ?? null,
     counters: { ...s.counters },
     rates,
     read: { ...s.read },

@@ -2,6 +2,7 @@
 
 import { readCounters } from '../sources/counters.js';
 import { openSource } from '../sources/index.js';
+import { OwnerIndex } from '../sources/owners.js';
 import { procNetDir } from '../sources/proc.js';
 import type { SourceChoice } from '../sources/types.js';
 import type { Query } from '../store/store.js';
@@ -15,6 +16,10 @@ export interface SamplerInit {
   query: Partial<Query> & { intervalMs: number };
   /** Track socket ages (the dashboard's drill-down). */
   trackAges?: boolean;
+  /** Look up which processes hold the sockets (/proc/*\/fd); not for the systeminformation source. */
+  owners?: boolean;
+  /** Work per sample for the owner lookup (Infinity: complete before the sample is published). */
+  ownersBudgetMs?: number;
 }
 
 /** Opens the source (a SourceError when it cannot be read) and a sampler over it, not yet started. */
@@ -26,6 +31,9 @@ export async function openSampler(init: SamplerInit): Promise<Sampler> {
     query: init.query,
     historySeconds: init.historySeconds,
     trackAges: init.trackAges,
+    // inodes are unique box-wide, so /proc/*/fd attributes the sockets of any namespace read
+    owners: init.owners && source.name !== 'si' ? new OwnerIndex() : undefined,
+    ownersBudgetMs: init.ownersBudgetMs,
     readCounters: netDir ? () => readCounters(netDir) : undefined,
   });
 }

@@ -13,6 +13,8 @@ import { STATE_SLOTS } from '../model/states.js';
 import { SocketAges } from '../model/ages.js';
 import { SocketTable } from '../model/table.js';
 import { Tallier, type Tally } from '../model/tally.js';
+import type { Owners } from '../model/owners.js';
+import type { ProcessInfo, UpdateStats } from '../sources/owners.js';
 import type { Source } from '../sources/types.js';
 import { clampInterval, DEFAULT_QUERY, type Query, type Snapshot, type Store, type Trend } from '../store/store.js';
 
@@ -26,8 +28,22 @@ export interface SamplerOptions {
   now?: () => number;
   /** Remember when each socket was first seen (the drill-down's oldest per port); costs a hash per socket. */
   trackAges?: boolean;
+  /** Who holds each socket (src/sources/owners.ts): rows get owners, snapshots a processes list. */
+  owners?: OwnerLookup;
+  /**
+   * Work per sample for the owner lookup, in ms (default: 0.4 × the read's, at least 10): a full walk
+   * of /proc at scale is spread over samples. Infinity for a one-shot sample that must be complete.
+   */
+  ownersBudgetMs?: number;
   /** Monotonic time and timers (default: performance.now, setTimeout, clearTimeout); tests pass a fake one. */
   clock?: SamplerClock;
+}
+
+/** What the sampler needs of an OwnerIndex. */
+export interface OwnerLookup {
+  update(table: SocketTable, budgetMs: number): UpdateStats;
+  owners(inode: number): Owners;
+  process(pid: number): ProcessInfo | null;
 }
 
 export interface SamplerClock {
@@ -51,6 +67,10 @@ export class Sampler implements Store {
   private readonly table = new SocketTable(4096);
   private readonly tallier = new Tallier();
   private readonly ages: SocketAges | null;
+  private readonly ownerIndex: OwnerLookup | null;
+  private readonly ownersBudgetMs: number | undefined;
+  private attribution: UpdateStats | null = null;
+  private readonly ownersOf: ((inode: number) => Owners) | null;
   private history: History;
   private readonly historySeconds: number;
   private query: Query;
@@ -85,6 +105,10 @@ export class Sampler implements Store {
     this.now = opts.now ?? Date.now;
     this.clock = opts.clock ?? REAL_CLOCK;
     this.ages = opts.trackAges ? new SocketAges() : null;
+    this.ownerIndex = opts.owners ?? null;
+    this.ownersBudgetMs = opts.ownersBudgetMs;
+    const index = this.ownerIndex;
+    this.ownersOf = index ? (inode) => index.owners(inode) : null;
   }
 
   getSnapshot = (): Snapshot | null => this.snapshot;
@@ -112,7 +136,23 @@ export class Sampler implements Store {
     const q = this.query;
     return this.tallier.tally(this.table, {
       filter: this.predicate, sortBy: q.sortBy, ascending: q.ascending, focus: q.focus, top: q.top, firstSeen: this.ages?.firstSeen,
+      owners: this.ownersOf ?? undefined,
     });
+  }
+
+
+  /** What each pid the lists name is (read through the owner index's per-process cache). */
+  private processInfo(t: Tally): Record<number, ProcessInfo> {
+    const out: Record<number, ProcessInfo> = {};
+    if (!this.ownerIndex) return out;
+    const add = (pid: number) => {
+      if (pid in out) return;
+      const info = this.ownerIndex!.process(pid);
+      if (info) out[pid] = info;
+    };
+    for (const p of t.processes) add(p.pid);
+    for (const list of [t.ports, t.peers, t.peerPorts]) for (const r of list) for (const o of r.owners ?? []) add(o.pid);
+    return out;
   }
 
   private trend(): Trend {
@@ -125,6 +165,10 @@ export class Sampler implements Store {
     const t0 = this.clock.now();
     const read = await this.source.read(this.table);
     const t1 = this.clock.now();
+    if (this.ownerIndex) {
+      const budget = this.ownersBudgetMs ?? Math.max(10, 0.4 * (t1 - t0));
+      this.attribution = this.ownerIndex.update(this.table, budget);
+    }
     this.ages?.update(this.table, time);
     const tally = this.tally();
     const counters = this.readCountersFn();
@@ -161,6 +205,8 @@ export class Sampler implements Store {
       read,
       trend: this.trend(),
       agesSince: this.ages ? this.ages.since : null,
+      attribution: this.attribution,
+      processInfo: this.processInfo(tally),
     };
     this.publish(snap);
     return snap;
@@ -255,6 +301,7 @@ export class Sampler implements Store {
       ascending: q.ascending,
       tally,
       tallyMs,
+      processInfo: this.processInfo(tally),
       deltas: restarted ? new Array<number>(STATE_SLOTS).fill(0) : prev.deltas,
       trend: this.trend(),
     });
@@ -275,5 +322,8 @@ export class Sampler implements Store {
 }
 
 function sameFocus(a: Query['focus'], b: Query['focus']): boolean {
-  return a === b || (!!a && !!b && a.port === b.port && a.direction === b.direction);
+  if (a === b) return true;
+  if (!a || !b) return false;
+  if ('pid' in a || 'pid' in b) return 'pid' in a && 'pid' in b && a.pid === b.pid;
+  return a.port === b.port && a.direction === b.direction;
 }

@@ -28,7 +28,7 @@
 
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { InodeOwners, U32Map } from '../model/inodes.js';
-import { containerOf, parsePasswd, parseStat, parseStatusUid, socketInode, type Container } from '../model/owners.js';
+import { containerOf, parsePasswd, parseStat, parseStatusUid, socketInode, type Container, type Owners } from '../model/owners.js';
 import type { SocketTable } from '../model/table.js';
 
 export interface OwnerIndexOptions {
@@ -46,13 +46,7 @@ export interface OwnerIndexOptions {
   refreshMs?: number;
 }
 
-/**
- * The pids holding a socket (ascending), or why there are none to show: 'none' (inode 0 — TIME_WAIT,
- * request socks, orphans — or not held by any process, every process readable), 'unreadable' (not
- * found, and some process's fds could not be read), 'pending' (not found yet: no complete walk since it
- * appeared).
- */
-export type Owners = readonly number[] | 'none' | 'unreadable' | 'pending';
+export type { Owners } from '../model/owners.js';
 
 export interface UpdateStats {
   /** Wall ms of this update. */

@@ -8,7 +8,8 @@
 import type { Counters } from '../model/counters.js';
 import type { FilterNode } from '../model/filter.js';
 import type { SeriesStats } from '../model/history.js';
-import type { Direction, SortKey, Tally } from '../model/tally.js';
+import type { Focus, SortKey, Tally } from '../model/tally.js';
+import type { ProcessInfo, UpdateStats } from '../sources/owners.js';
 import type { ReadStats, SourceName } from '../sources/types.js';
 
 export const MIN_INTERVAL_MS = 100;
@@ -18,11 +19,7 @@ export function clampInterval(ms: number): number {
   return Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, Math.round(ms)));
 }
 
-/** A service port and its direction: the drill-down's subject. */
-export interface Focus {
-  port: number;
-  direction: Direction;
-}
+export type { Focus } from '../model/tally.js';
 
 /** What a reader asks the store for: what to count, how to sort and cut the lists, how often, which trend. */
 export interface Query {
@@ -99,6 +96,10 @@ export interface Snapshot {
   trend: Trend;
   /** Socket ages are tracked since this epoch ms (port rows carry `oldest`); null when they are not. */
   agesSince: number | null;
+  /** What the owner lookup did this sample (null: owners are not looked up). */
+  attribution: UpdateStats | null;
+  /** What each pid named in the lists is (command, user, container); absent when it exited meanwhile. */
+  processInfo: Record<number, ProcessInfo>;
 }
 
 export interface Store {

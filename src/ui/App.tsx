@@ -104,7 +104,11 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
   if (help) return <Help lines={help} scroll={view.helpScroll} height={layout.lines} width={columns} />;
 
   const sel = Math.min(view.selected, Math.max(0, rows.length - 1));
-  const focusRow = view.focus && snap ? snap.tally.ports.find((p: PortRow) => p.port === view.focus!.port && p.direction === view.focus!.direction) : undefined;
+  const focus = view.focus;
+  const focusRow = !focus || !snap ? undefined
+    : 'pid' in focus ? snap.tally.processes.find((p) => p.pid === focus.pid)
+    : snap.tally.ports.find((p: PortRow) => p.port === focus.port && p.direction === focus.direction);
+  const processInfo = snap?.attribution ? snap.processInfo : null;
   const note = [view.paused ? 'PAUSED' : '', view.focus ? 'Esc back' : ''].filter(Boolean).join(' ');
   return (
     <Box flexDirection="column" width={columns} height={layout.lines}>
@@ -112,8 +116,8 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
       <StateBars states={states} deltas={snap?.deltas ?? NO_COUNTS} hideZero={view.hideZero || layout.bars < barLines} trend={view.trend} width={columns} />
       <Trend series={view.trend} values={snap && snap.trend.series === view.trend ? snap.trend.values : []} stats={snap && snap.trend.series === view.trend ? snap.trend.stats : NO_STATS} width={columns} />
       <CountersStrip rates={snap?.rates ?? {}} width={columns} />
-      {view.focus ? <DrillTitle focus={view.focus} row={focusRow} services={services} now={snap?.time ?? 0} agesSince={snap?.agesSince ?? null} width={columns} /> : null}
-      <Table pane={view.pane} rows={rows} totalRows={total} sortColumn={view.sortColumn} ascending={view.ascending} selected={sel} height={layout.tableRows} width={columns} services={services} />
+      {view.focus ? <DrillTitle focus={view.focus} row={focusRow} info={view.focus && 'pid' in view.focus ? snap?.processInfo[view.focus.pid] : undefined} services={services} now={snap?.time ?? 0} agesSince={snap?.agesSince ?? null} width={columns} /> : null}
+      <Table pane={view.pane} rows={rows} totalRows={total} sortColumn={view.sortColumn} ascending={view.ascending} selected={sel} height={layout.tableRows} width={columns} services={services} processInfo={processInfo} />
       <Box flexGrow={1} />
       <StatusLine prompt={view.prompt} note={note} width={columns} />
     </Box>

@@ -7,13 +7,13 @@
 import { FilterError, MAX_FILTER_LENGTH, parseFilter, type FilterNode } from '../model/filter.js';
 import { TOTAL_SERIES } from '../model/history.js';
 import { KEY_STATE_COLUMNS, TCP } from '../model/states.js';
-import { compareRows, peerKeyCmp, portKeyCmp, type PeerRow, type PortRow, type SortKey } from '../model/tally.js';
+import { compareRows, peerKeyCmp, portKeyCmp, processKeyCmp, type PeerRow, type PortRow, type ProcessRow, type SortKey } from '../model/tally.js';
 import { clampInterval, type Focus, type Snapshot } from '../store/store.js';
 import { actionFor, type ActionId, type Context } from './keymap.js';
 
-/** The table: service ports, remote hosts, or remote host:port. */
-export type Pane = 'ports' | 'peers' | 'peerPorts';
-export type Row = PortRow | PeerRow;
+/** The table: service ports, remote hosts, remote host:port, or processes. */
+export type Pane = 'ports' | 'peers' | 'peerPorts' | 'processes';
+export type Row = PortRow | PeerRow | ProcessRow;
 
 /** Sortable columns of the tables, in display order. */
 export const SORT_COLUMNS: readonly { key: SortKey; header: string }[] = [
@@ -119,11 +119,12 @@ export function paneRows(snap: Snapshot | null, pane: Pane, sortColumn: number, 
   if (!snap) return { rows: [], total: 0 };
   const t = snap.tally;
   const [rows, total]: [readonly Row[], number] =
-    pane === 'ports' ? [t.ports, t.portCount] : pane === 'peers' ? [t.peers, t.peerCount] : [t.peerPorts, t.peerPortCount];
+    pane === 'ports' ? [t.ports, t.portCount] : pane === 'peers' ? [t.peers, t.peerCount]
+      : pane === 'peerPorts' ? [t.peerPorts, t.peerPortCount] : [t.processes, t.processCount];
   const key = SORT_COLUMNS[sortColumn].key;
   if (snap.sortBy === key && snap.ascending === ascending) return { rows, total };
   // the view's sort changed and the re-count has not arrived yet (or the view is paused)
-  const keyCmp = (pane === 'ports' ? portKeyCmp : peerKeyCmp) as (a: Row, b: Row) => number;
+  const keyCmp = (pane === 'ports' ? portKeyCmp : pane === 'processes' ? processKeyCmp : peerKeyCmp) as (a: Row, b: Row) => number;
   return { rows: [...rows].sort(compareRows<Row>(key, ascending, keyCmp)), total };
 }
 
@@ -218,10 +219,14 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
     case 'home': return { ...s, selected: 0 };
     case 'end': return { ...s, selected: last() };
     case 'drill': {
-      if (s.pane !== 'ports' || s.focus) return s;
-      const rows = paneRows(env.snap, s.pane, s.sortColumn, s.ascending).rows as readonly PortRow[];
+      // a port: its peers (and processes); a process: its ports (and peers)
+      if (s.focus || (s.pane !== 'ports' && s.pane !== 'processes')) return s;
+      const rows = paneRows(env.snap, s.pane, s.sortColumn, s.ascending).rows;
       const row = rows[Math.min(s.selected, rows.length - 1)];
-      return row ? { ...s, focus: { port: row.port, direction: row.direction }, pane: 'peers', selected: 0 } : s;
+      if (!row) return s;
+      if (s.pane === 'processes') return { ...s, focus: { pid: (row as ProcessRow).pid }, pane: 'ports', selected: 0 };
+      const p = row as PortRow;
+      return { ...s, focus: { port: p.port, direction: p.direction }, pane: 'peers', selected: 0 };
     }
     case 'pause': return { ...s, paused: !s.paused };
     case 'faster': return { ...s, intervalMs: stepInterval(s.intervalMs, -1) };
@@ -235,11 +240,16 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
   }
 }
 
-/** ports → hosts → host:port → ports; in a drill-down, hosts ⇄ host:port of that one port. */
+/**
+ * ports → hosts → host:port → processes → ports; in a port's drill-down its hosts → host:port →
+ * processes; in a process's drill-down its ports → hosts → host:port.
+ */
 function nextPane(s: ViewState): Pane {
-  if (s.focus) return s.pane === 'peers' ? 'peerPorts' : 'peers';
-  return s.pane === 'ports' ? 'peers' : s.pane === 'peers' ? 'peerPorts' : 'ports';
+  const cycle: readonly Pane[] = !s.focus ? PANES : 'pid' in s.focus ? PANES.filter((p) => p !== 'processes') : PANES.filter((p) => p !== 'ports');
+  return cycle[(cycle.indexOf(s.pane) + 1) % cycle.length];
 }
+
+const PANES: readonly Pane[] = ['ports', 'peers', 'peerPorts', 'processes'];
 
 /** The next step up or down the interval ladder from any current value. */
 export function stepInterval(ms: number, dir: 1 | -1): number {

@@ -131,6 +131,9 @@ export class SnapshotScript {
       peerCount: this.peers.length + 7,
       peerPorts: this.peerPorts.map((r) => ({ ...r, states: [...r.states] })),
       peerPortCount: this.peerPorts.length + 12,
+      processes: [],
+      processCount: 0,
+      ownership: null,
     };
     const sampleMs = 15 + this.rand() * 10;
     return {
@@ -162,6 +165,8 @@ export class SnapshotScript {
         stats: { current: this.states[6], min: Math.min(...this.history[6]), max: Math.max(...this.history[6]), ratePerSec: 0, points: this.times.length },
       },
       agesSince: null,
+      attribution: null,
+      processInfo: {},
     };
   }
 }

@@ -16,6 +16,8 @@ export function snapshotOf(records: SocketRecord[], extra: Partial<Snapshot> = {
     read: { rows: records.length, duplicates: 0, malformed: 0 },
     trend: { series: 0, values: [], times: [], stats: { current: 0, min: 0, max: 0, ratePerSec: 0, points: 0 } },
     agesSince: null,
+    attribution: null,
+    processInfo: {},
     ...extra,
   };
 }

@@ -65,7 +65,7 @@ const ports: PortRow[] = [
 ];
 
 test('Table (ports): header with the sort marker, service names, directions, selection; fits 80 columns', () => {
-  const { lastFrame } = render(<Table pane="ports" rows={ports} totalRows={2} sortColumn={1} ascending={false} selected={1} height={3} width={80} services={services} />);
+  const { lastFrame } = render(<Table pane="ports" rows={ports} totalRows={2} sortColumn={1} ascending={false} selected={1} height={3} width={80} services={services} processInfo={null} />);
   const lines = strip(lastFrame()).split('\n');
   assert.equal(lines.length, 3);
   assert.match(lines[0], /^ PORT SERVICE +DIR +▼TOTAL +ESTAB +TIME_W +CLOSE_W +SYN_RCV +SYN_SNT +FIN_W2$/);
@@ -75,13 +75,13 @@ test('Table (ports): header with the sort marker, service names, directions, sel
 });
 
 test('Table: the KEY column shows its sort marker too', () => {
-  const { lastFrame } = render(<Table pane="ports" rows={ports} totalRows={2} sortColumn={0} ascending={false} selected={0} height={2} width={80} services={services} />);
+  const { lastFrame } = render(<Table pane="ports" rows={ports} totalRows={2} sortColumn={0} ascending={false} selected={0} height={2} width={80} services={services} processInfo={null} />);
   assert.match(strip(lastFrame()).split('\n')[0], /^ PORT SERVICE +DIR▼ +TOTAL/);
 });
 
 test('Table scrolls to keep the selection visible', () => {
   const many: PortRow[] = Array.from({ length: 20 }, (_, i) => ({ port: 1000 + i, direction: 'out', total: 20 - i, states: st({ 1: 20 - i }) }));
-  const { lastFrame } = render(<Table pane="ports" rows={many} totalRows={20} sortColumn={1} ascending={false} selected={12} height={5} width={80} services={services} />);
+  const { lastFrame } = render(<Table pane="ports" rows={many} totalRows={20} sortColumn={1} ascending={false} selected={12} height={5} width={80} services={services} processInfo={null} />);
   const lines = strip(lastFrame()).split('\n');
   assert.match(lines[1], /^ 1008 /);
   assert.match(lines[5], /^ 1012 /);
@@ -89,7 +89,7 @@ test('Table scrolls to keep the selection visible', () => {
 
 test('Table (peers and host:port): IPv6 in brackets with a port', () => {
   const peers: PeerRow[] = [{ address: '2001:db8::7', port: 443, total: 3, states: st({ 1: 3 }) }, { address: '10.0.0.9', port: 5432, total: 2, states: st({ 6: 2 }) }];
-  const { lastFrame } = render(<Table pane="peerPorts" rows={peers} totalRows={2} sortColumn={0} ascending selected={0} height={2} width={80} services={services} />);
+  const { lastFrame } = render(<Table pane="peerPorts" rows={peers} totalRows={2} sortColumn={0} ascending selected={0} height={2} width={80} services={services} processInfo={null} />);
   const lines = strip(lastFrame()).split('\n');
   assert.match(lines[0], /^REMOTE HOST:PORT▲/);
   assert.match(lines[1], /^\[2001:db8::7\]:443 +3 +3/);
@@ -104,7 +104,7 @@ const plain: PortRow[] = [
 ];
 
 test('Table (ports) with no service names at 100 columns: the key column is only as wide as its header', () => {
-  const { lastFrame } = render(<Table pane="ports" rows={plain} totalRows={2} sortColumn={1} ascending={false} selected={0} height={2} width={100} services={parseServices('')} />);
+  const { lastFrame } = render(<Table pane="ports" rows={plain} totalRows={2} sortColumn={1} ascending={false} selected={0} height={2} width={100} services={parseServices('')} processInfo={null} />);
   assert.equal(
     strip(lastFrame()),
     [
@@ -116,7 +116,7 @@ test('Table (ports) with no service names at 100 columns: the key column is only
 });
 
 test('Table (ports): the key column fits the longest service name; the KEY sort marker follows DIR', () => {
-  const { lastFrame } = render(<Table pane="ports" rows={ports} totalRows={2} sortColumn={0} ascending={false} selected={0} height={2} width={80} services={services} />);
+  const { lastFrame } = render(<Table pane="ports" rows={ports} totalRows={2} sortColumn={0} ascending={false} selected={0} height={2} width={80} services={services} processInfo={null} />);
   assert.equal(
     strip(lastFrame()),
     [
@@ -128,7 +128,7 @@ test('Table (ports): the key column fits the longest service name; the KEY sort 
 });
 
 test('Table (ports): short of width, service names are cut, not the numbers', () => {
-  const { lastFrame } = render(<Table pane="ports" rows={ports.slice(0, 1)} totalRows={1} sortColumn={1} ascending={false} selected={0} height={1} width={78} services={services} />);
+  const { lastFrame } = render(<Table pane="ports" rows={ports.slice(0, 1)} totalRows={1} sortColumn={1} ascending={false} selected={0} height={1} width={78} services={services} processInfo={null} />);
   assert.equal(
     strip(lastFrame()),
     [
@@ -140,7 +140,7 @@ test('Table (ports): short of width, service names are cut, not the numbers', ()
 
 test('Table (peers) at 100 columns: the address column is as wide as the longest address', () => {
   const peers: PeerRow[] = [{ address: '2001:db8::7', total: 3, states: st({ 1: 3 }) }, { address: '10.0.0.9', total: 2, states: st({ 6: 2 }) }];
-  const { lastFrame } = render(<Table pane="peers" rows={peers} totalRows={2} sortColumn={1} ascending={false} selected={1} height={2} width={100} services={services} />);
+  const { lastFrame } = render(<Table pane="peers" rows={peers} totalRows={2} sortColumn={1} ascending={false} selected={1} height={2} width={100} services={services} processInfo={null} />);
   assert.equal(
     strip(lastFrame()),
     [
@@ -177,9 +177,9 @@ test('CountersStrip fits its line: a tighter separator first, fewer counters whe
 test('DrillTitle: the port and its counts, then how old its oldest sockets are (≥ for ones there at the start)', async () => {
   const { DrillTitle } = await import('../../src/ui/components/DrillTitle.js');
   const row = { port: 8080, direction: 'in' as const, total: 9, states: [0, 2, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0], oldest: [61_000, 1_000, 0] };
-  const f = strip(render(<DrillTitle focus={{ port: 8080, direction: 'in' }} row={row} services={services} now={3_723_000} agesSince={1_000} width={100} />).lastFrame());
+  const f = strip(render(<DrillTitle focus={{ port: 8080, direction: "in" }} row={row} info={undefined} services={services} now={3_723_000} agesSince={1_000} width={100} />).lastFrame());
   assert.equal(f.split('\n')[0].trimEnd(), 'drill-down: port 8080 in  total 9  ESTAB 2  TIME_W 0  CLOSE_W 7  SYN_RCV 0  SYN_SNT 0  FIN_W2 0');
   assert.equal(f.split('\n')[1].trimEnd(), 'oldest: ESTABLISHED 1h01m  CLOSE_WAIT ≥1h02m  FIN_WAIT2 -');
-  const off = strip(render(<DrillTitle focus={{ port: 8080, direction: 'in' }} row={row} services={services} now={3_723_000} agesSince={null} width={100} />).lastFrame());
+  const off = strip(render(<DrillTitle focus={{ port: 8080, direction: "in" }} row={row} info={undefined} services={services} now={3_723_000} agesSince={null} width={100} />).lastFrame());
   assert.equal(off.split('\n')[1].trim(), '', 'ages not tracked: nothing claimed');
 });

@@ -119,13 +119,15 @@ test('selection moves within the rows of the snapshot; pages by the table height
   assert.equal(none.selected, 0, 'no data: nothing to select');
 });
 
-test('Tab cycles ports → hosts → host:port; Enter drills into the port under the cursor; Esc leaves', () => {
+test('Tab cycles ports → hosts → host:port → processes; Enter drills into the port under the cursor; Esc leaves', () => {
   let s = run(init(), 'togglePane');
   assert.equal(s.pane, 'peers');
   s = run(s, 'togglePane');
   assert.equal(s.pane, 'peerPorts');
   s = run(s, 'drill');
-  assert.equal(s.focus, null, 'drill works on the ports pane');
+  assert.equal(s.focus, null, 'no drill-down from host:port');
+  s = run(s, 'togglePane');
+  assert.equal(s.pane, 'processes');
   s = run(s, 'togglePane', 'down', 'drill');
   assert.deepEqual(s.focus, { port: 6001, direction: 'out' });
   assert.equal(s.pane, 'peers');
@@ -133,10 +135,31 @@ test('Tab cycles ports → hosts → host:port; Enter drills into the port under
   s = run(s, 'togglePane');
   assert.equal(s.pane, 'peerPorts');
   s = run(s, 'togglePane');
-  assert.equal(s.pane, 'peers', 'within a drill-down Tab stays on its peers');
+  assert.equal(s.pane, 'processes', 'the port\'s processes');
+  s = run(s, 'togglePane');
+  assert.equal(s.pane, 'peers', 'within a port\'s drill-down Tab never shows the ports');
   s = run(s, 'escape');
   assert.equal(s.focus, null);
   assert.equal(s.pane, 'ports');
+});
+
+test('Enter on a process drills into its ports; Tab there cycles ports → hosts → host:port', () => {
+  const procEnv: KeyEnv = {
+    ...env,
+    snap: snapshotOf(RECORDS, {}, { owners: (inode) => (inode === 0 ? 'none' : [4242]) }),
+  };
+  // no inode in RECORDS: nobody owns them, so no process rows
+  const none = reduce(run(init(), 'togglePane', 'togglePane', 'togglePane'), { type: 'action', id: 'drill', env: procEnv });
+  assert.equal(none.focus, null);
+  const owned = RECORDS.map((r, i) => ({ ...r, inode: i < 5 ? 900 : 901 }));
+  const ownedEnv: KeyEnv = { ...env, snap: snapshotOf(owned, {}, { owners: (inode) => (inode === 900 ? [111] : inode === 901 ? [222] : 'none') }) };
+  let s = run(init(), 'togglePane', 'togglePane', 'togglePane');
+  assert.equal(s.pane, 'processes');
+  s = reduce(s, { type: 'action', id: 'drill', env: ownedEnv });
+  assert.deepEqual(s.focus, { pid: 222 }, 'the process with the most sockets is first');
+  assert.equal(s.pane, 'ports');
+  s = run(s, 'togglePane', 'togglePane', 'togglePane');
+  assert.equal(s.pane, 'ports', 'within a process\'s drill-down Tab never shows the processes');
 });
 
 test('a burst of keys acts on the rows as it goes: reverse the sort, then drill the first row', () => {

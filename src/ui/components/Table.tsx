@@ -1,7 +1,9 @@
 import { Box, Text } from 'ink';
 import { KEY_STATE_COLUMNS } from '../../model/states.js';
 import type { Services } from '../../model/services.js';
-import type { PeerRow, PortRow } from '../../model/tally.js';
+import { shortId } from '../../model/owners.js';
+import type { Owned, PeerRow, PortRow, ProcessRow } from '../../model/tally.js';
+import type { ProcessInfo } from '../../sources/owners.js';
 import { count, padLeft, padRight, textWidth, truncate } from '../format.js';
 import { accent, useTheme } from '../theme.js';
 import type { Pane } from '../viewState.js';
@@ -9,7 +11,7 @@ import { SORT_COLUMNS } from '../viewState.js';
 
 export interface TableProps {
   pane: Pane;
-  rows: readonly (PortRow | PeerRow)[];
+  rows: readonly Row[];
   /** Rows before any cut (shown as "n of m"). */
   totalRows: number;
   sortColumn: number;
@@ -19,6 +21,34 @@ export interface TableProps {
   height: number;
   width: number;
   services: Services;
+  /** What the pids in the rows are; null when owners are not looked up (no OWNER column). */
+  processInfo: Record<number, ProcessInfo> | null;
+}
+
+type Row = PortRow | PeerRow | ProcessRow;
+
+/** The OWNER column (ports and peers, when owners are looked up and the terminal has room). */
+const OWNER_WIDTH = 20;
+/** Below this width the key column keeps its room and the OWNER column is left out. */
+const OWNER_MIN_TERMINAL = 100;
+
+/**
+ * A row's owners in one cell: the largest share as "command[pid]", "+N" for the other owners, "?" for
+ * sockets whose owner is unknown (not root, or not walked yet), "-" when no process holds any.
+ */
+export function ownerCell(r: Owned, info: Record<number, ProcessInfo>): string {
+  const top = r.owners?.[0];
+  const more = (r.ownerCount ?? 0) - (top ? 1 : 0);
+  const unknown = (r.unknownOwners ?? 0) > 0;
+  if (!top) return unknown ? '?' : '-';
+  return `${info[top.pid]?.command ?? '?'}[${top.pid}]${more > 0 ? ` +${more}` : ''}${unknown ? ' ?' : ''}`;
+}
+
+/** A process row's key text: pid, command, user and container (short id or unit). */
+function processText(p: ProcessRow, info: Record<number, ProcessInfo> | null): string {
+  const i = info?.[p.pid];
+  if (!i) return `${padLeft(String(p.pid), 7)} (exited)`;
+  return `${padLeft(String(p.pid), 7)} ${i.command}  ${i.user}${i.container ? `  ${shortId(i.container)}` : ''}`;
 }
 
 const STATE_WIDTHS = KEY_STATE_COLUMNS.map((c) => c.header.length + 2);
@@ -29,7 +59,12 @@ const PORT_WIDTH = 6;
 /** Ports: the direction column (" out"). */
 const DIR_WIDTH = 4;
 
-const KEY_HEADERS: Record<Pane, string> = { ports: ' PORT SERVICE', peers: 'REMOTE HOST', peerPorts: 'REMOTE HOST:PORT' };
+const KEY_HEADERS: Record<Pane, string> = {
+  ports: ' PORT SERVICE',
+  peers: 'REMOTE HOST',
+  peerPorts: 'REMOTE HOST:PORT',
+  processes: '    PID COMMAND  USER  CONTAINER',
+};
 
 function peerText(peer: PeerRow): string {
   if (peer.port === undefined) return peer.address;
@@ -42,20 +77,22 @@ function peerText(peer: PeerRow): string {
  * columns leave (longer names and addresses are cut). `text` is the part before the direction; one
  * more cell at the end takes the sort marker in the header and separates the TOTAL column.
  */
-function keyColumn(pane: Pane, rows: readonly (PortRow | PeerRow)[], services: Services, width: number): { text: number; width: number } {
+function keyColumn(pane: Pane, rows: readonly Row[], services: Services, width: number, info: Record<number, ProcessInfo> | null): { text: number; width: number } {
   const extra = pane === 'ports' ? DIR_WIDTH + 1 : 1;
   let content = 0;
   for (const r of rows) {
-    const n = pane === 'ports' ? PORT_WIDTH + textWidth(services.nameOf((r as PortRow).port) ?? '') : textWidth(peerText(r as PeerRow));
+    const n = pane === 'ports' ? PORT_WIDTH + textWidth(services.nameOf((r as PortRow).port) ?? '')
+      : pane === 'processes' ? textWidth(processText(r as ProcessRow, info)) : textWidth(peerText(r as PeerRow));
     if (n > content) content = n;
   }
   const header = KEY_HEADERS[pane].length;
-  const text = Math.max(header, Math.min(content, width - FIXED_WIDTH - extra));
+  const text = Math.max(Math.min(header, width - FIXED_WIDTH - extra), Math.min(content, width - FIXED_WIDTH - extra));
   return { text, width: text + extra };
 }
 
 /** The key cell of a row: " 5432 postgresql out " for ports, the address (and port) for peers. */
-function keyCell(pane: Pane, r: PortRow | PeerRow, services: Services, cells: number, ascii: boolean): string {
+function keyCell(pane: Pane, r: Row, services: Services, cells: number, ascii: boolean, info: Record<number, ProcessInfo> | null): string {
+  if (pane === 'processes') return padRight(truncate(processText(r as ProcessRow, info), cells, ascii), cells + 1);
   if (pane === 'ports') {
     const p = r as PortRow;
     const name = truncate(services.nameOf(p.port) ?? '', cells - PORT_WIDTH, ascii);
@@ -65,9 +102,10 @@ function keyCell(pane: Pane, r: PortRow | PeerRow, services: Services, cells: nu
 }
 
 /** The ports / peers table: sorted, the selection highlighted, scrolled to keep it visible. */
-export function Table({ pane, rows, totalRows, sortColumn, ascending, selected, height, width, services }: TableProps) {
+export function Table({ pane, rows, totalRows, sortColumn, ascending, selected, height, width, services, processInfo }: TableProps) {
   const theme = useTheme();
-  const key = keyColumn(pane, rows, services, width);
+  const owner = processInfo !== null && pane !== 'processes' && width >= OWNER_MIN_TERMINAL;
+  const key = keyColumn(pane, rows, services, width - (owner ? OWNER_WIDTH : 0), processInfo);
   const keyWidth = key.width;
   const arrow = ascending ? (theme.ascii ? '^' : '▲') : theme.ascii ? 'v' : '▼';
   const sortKey = SORT_COLUMNS[sortColumn].key;
@@ -77,6 +115,7 @@ export function Table({ pane, rows, totalRows, sortColumn, ascending, selected, 
     { text: keyHead, sorted: sortKey === 'key', width: keyWidth, left: true },
     { text: 'TOTAL', sorted: sortKey === 'total', width: TOTAL_WIDTH, left: false },
     ...KEY_STATE_COLUMNS.map((c, i) => ({ text: c.header, sorted: sortKey === c.code, width: STATE_WIDTHS[i], left: false })),
+    ...(owner ? [{ text: '  OWNER', sorted: false, width: OWNER_WIDTH, left: true }] : []),
   ];
   const sel = Math.min(selected, Math.max(0, rows.length - 1));
   const offset = Math.max(0, Math.min(sel - height + 1, rows.length - height));
@@ -95,15 +134,16 @@ export function Table({ pane, rows, totalRows, sortColumn, ascending, selected, 
           );
         })}
       </Text>
-      {visible.length === 0 ? <Text wrap="truncate">{`  (no ${pane === 'ports' ? 'ports' : 'peers'}${more})`}</Text> : null}
+      {visible.length === 0 ? <Text wrap="truncate">{`  (no ${pane === 'ports' ? 'ports' : pane === 'processes' ? (processInfo ? 'processes' : 'owners: --no-owners') : 'peers'}${more})`}</Text> : null}
       {visible.map((r, i) => {
         const line =
-          keyCell(pane, r, services, key.text, theme.ascii) +
+          keyCell(pane, r, services, key.text, theme.ascii, processInfo) +
           padLeft(count(r.total), TOTAL_WIDTH) +
-          KEY_STATE_COLUMNS.map((c, k) => padLeft(r.states[c.code] ? count(r.states[c.code]) : '.', STATE_WIDTHS[k])).join('');
+          KEY_STATE_COLUMNS.map((c, k) => padLeft(r.states[c.code] ? count(r.states[c.code]) : '.', STATE_WIDTHS[k])).join('') +
+          (owner ? `  ${truncate(ownerCell(r as Owned, processInfo!), OWNER_WIDTH - 2, theme.ascii)}` : '');
         return (
           <Text key={offset + i} wrap="truncate" inverse={offset + i === sel}>
-            {padRight(line, width)}
+            {padRight(truncate(line, width, theme.ascii), width)}
           </Text>
         );
       })}
