@@ -4,6 +4,9 @@
  *
  * Addresses are four 32-bit words each, in network order read as big-endian numbers
  * (127.0.0.1 is the word 0x7f000001). An IPv4 address keeps words 0..2 at zero.
+ *
+ * `netns` is the row's network namespace as an index into the sample's namespace list (0 = the
+ * reader's own namespace, which is all a single-namespace source ever writes).
  */
 
 export class SocketTable {
@@ -15,6 +18,7 @@ export class SocketTable {
   laddr: Uint32Array;
   raddr: Uint32Array;
   inode: Uint32Array;
+  netns: Uint32Array;
 
   constructor(capacity = 1024) {
     this.family = new Uint8Array(capacity);
@@ -24,6 +28,7 @@ export class SocketTable {
     this.laddr = new Uint32Array(capacity * 4);
     this.raddr = new Uint32Array(capacity * 4);
     this.inode = new Uint32Array(capacity);
+    this.netns = new Uint32Array(capacity);
   }
 
   clear(): void {
@@ -31,7 +36,7 @@ export class SocketTable {
   }
 
   /** Appends a row with zeroed addresses and returns its index; grows the columns when full. */
-  add(family: number, state: number, lport: number, rport: number, inode = 0): number {
+  add(family: number, state: number, lport: number, rport: number, inode = 0, netns = 0): number {
     if (this.n === this.family.length) this.grow();
     const i = this.n++;
     this.family[i] = family;
@@ -39,6 +44,7 @@ export class SocketTable {
     this.lport[i] = lport;
     this.rport[i] = rport;
     this.inode[i] = inode;
+    this.netns[i] = netns;
     const a = i * 4;
     this.laddr[a] = this.laddr[a + 1] = this.laddr[a + 2] = this.laddr[a + 3] = 0;
     this.raddr[a] = this.raddr[a + 1] = this.raddr[a + 2] = this.raddr[a + 3] = 0;
@@ -48,6 +54,22 @@ export class SocketTable {
   /** Drops the last row (a source that decided a row is a duplicate). */
   pop(): void {
     if (this.n > 0) this.n--;
+  }
+
+  /** Appends every row of `src` with its netns column set to `netns` (one namespace read apart). */
+  append(src: SocketTable, netns: number): void {
+    const n = src.n;
+    while (this.family.length < this.n + n) this.grow();
+    const i = this.n;
+    this.family.set(src.family.subarray(0, n), i);
+    this.state.set(src.state.subarray(0, n), i);
+    this.lport.set(src.lport.subarray(0, n), i);
+    this.rport.set(src.rport.subarray(0, n), i);
+    this.inode.set(src.inode.subarray(0, n), i);
+    this.laddr.set(src.laddr.subarray(0, n * 4), i * 4);
+    this.raddr.set(src.raddr.subarray(0, n * 4), i * 4);
+    this.netns.fill(netns, i, i + n);
+    this.n += n;
   }
 
   private grow(): void {
@@ -62,6 +84,7 @@ export class SocketTable {
     this.laddr = g32(this.laddr, 4);
     this.raddr = g32(this.raddr, 4);
     this.inode = g32(this.inode, 1);
+    this.netns = g32(this.netns, 1);
   }
 }
 

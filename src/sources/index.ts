@@ -2,6 +2,8 @@
 
 import { accessSync, constants, existsSync } from 'node:fs';
 import { SocketTable } from '../model/table.js';
+import { AllNetnsSource } from './allnetns.js';
+import type { NetnsLabeler } from './netns.js';
 import { NetlinkSource } from './netlink.js';
 import { ProcSource, procNetDir } from './proc.js';
 import { SiSource } from './si.js';
@@ -11,10 +13,19 @@ export interface OpenOptions {
   source: SourceChoice;
   pid?: number;
   procRoot?: string;
+  /**
+   * Every network namespace on the box (an AllNetnsSource): our own read by the chosen source
+   * (auto, netlink or proc), every other through /proc/READER/net. Not with a pid, nor with si.
+   */
+  allNetns?: boolean;
+  /** With allNetns: names a namespace's reader (a container's name); absent: its command. */
+  labeler?: NetnsLabeler;
 }
 
 export { SourceError } from './types.js';
 export type { Source, SourceChoice, SourceName } from './types.js';
+export { AllNetnsSource, type NetnsInfo, type NetnsSampleStats } from './allnetns.js';
+export { listNamespaces, type NetnsEntry, type NetnsLabeler, type NetnsListing } from './netns.js';
 
 /**
  * Checks that the /proc socket table the proc source would read is there and readable: PID's
@@ -42,6 +53,16 @@ function openProc(pid: number | undefined, procRoot: string): ProcSource {
  * with a pid it reads /proc/PID/net (netlink cannot enter another network namespace from Node).
  */
 export async function openSource(opts: OpenOptions): Promise<Source> {
+  if (opts.allNetns) {
+    if (opts.pid !== undefined) throw new SourceError('every namespace and --pid exclude each other');
+    if (opts.source === 'si') throw new SourceError('every namespace needs netlink or /proc; systeminformation sees only this namespace');
+    const own = await openSource({ ...opts, allNetns: false });
+    if (own.name === 'si') {
+      own.close();
+      throw new SourceError('every namespace needs netlink or /proc, and neither can be read here');
+    }
+    return new AllNetnsSource({ own, procRoot: opts.procRoot, labeler: opts.labeler });
+  }
   const procRoot = opts.procRoot ?? '/proc';
   const { pid } = opts;
   switch (opts.source) {

@@ -1,7 +1,9 @@
 import type { SocketTable } from '../model/table.js';
 
-export type SourceName = 'netlink' | 'proc' | 'si';
-export type SourceChoice = SourceName | 'auto';
+/** 'netns': every network namespace on the box (src/sources/allnetns.ts), our own read by netlink or proc. */
+export type SourceName = 'netlink' | 'proc' | 'si' | 'netns';
+/** What --source picks from; the all-namespaces source wraps one of these (OpenOptions.allNetns). */
+export type SourceChoice = 'netlink' | 'proc' | 'si' | 'auto';
 
 export interface ReadStats {
   rows: number;
