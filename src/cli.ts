@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { HELP, listRows, parseCli, UsageError, type Config } from './args.js';
-import { FilterError, parseFilter, type FilterNode } from './model/filter.js';
+import { FilterError, parseFilter, usesOwners, type FilterNode } from './model/filter.js';
 import { NO_SERVICES, parseServices, type Services } from './model/services.js';
 import { tallyTop } from './model/tally.js';
 import { formatOnce } from './output/text.js';
@@ -88,6 +88,7 @@ async function main(): Promise<void> {
     if (err instanceof FilterError) fail(EXIT_USAGE, `bad filter: ${err.message}`);
     throw err;
   }
+  if (!cfg.owners && usesOwners(filter)) fail(EXIT_USAGE, 'the filter names processes (pid, comm, user, container): drop --no-owners');
 
 
   const interactive = cfg.mode === 'dashboard' && (cfg.forceDashboard || canRunDashboard(process.env));

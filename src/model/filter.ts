@@ -20,6 +20,7 @@
 
 import { isMapped, parseAddress, parseV4, type Words } from './address.js';
 import { clip } from './clip.js';
+import type { Owners } from './owners.js';
 import { STATE_SLOTS, TCP_STATES, type StateName } from './states.js';
 import type { SocketTable } from './table.js';
 
@@ -37,6 +38,8 @@ export type FilterNode =
   | { kind: 'port'; end: End; op: PortOp; port: number }
   | { kind: 'addr'; end: End; family: 4 | 6; words: Words; prefix: number }
   | { kind: 'family'; family: 4 | 6 }
+  /** Held by a process: its pid, command (glob), user (name or uid) or container (id prefix, unit, glob). */
+  | { kind: 'owner'; field: OwnerField; value: string }
   | { kind: 'not'; x: FilterNode }
   /** Two or more operands; a chain `a and b and c` is one node, never nested ones. */
   | { kind: 'and' | 'or'; xs: FilterNode[] };
@@ -93,6 +96,8 @@ const freeze = <T extends object>(x: T): Readonly<T> => Object.freeze(x);
  * The filter's vocabulary as data: the parser reads these tables and nothing else, so a help screen
  * built from them says exactly what the parser accepts. Words match case-insensitively.
  */
+export type OwnerField = 'pid' | 'comm' | 'user' | 'container';
+
 export const FILTER_WORDS = freeze({
   /** Each state's words: its aliases first (established, estab), then its kernel and ss names. */
   states: freeze(
@@ -115,6 +120,8 @@ export const FILTER_WORDS = freeze({
   /** Address words → which end; followed by an optional "=" and an address, CIDR or address:port. */
   addrs: freeze<Record<string, End>>({ src: 'local', dst: 'remote', addr: 'either', host: 'either' }),
   families: freeze<Record<string, 4 | 6>>({ v4: 4, ipv4: 4, inet: 4, '-4': 4, v6: 6, ipv6: 6, inet6: 6, '-6': 6 }),
+  /** Owner words → what they match in the processes holding a socket; followed by a value. */
+  owners: freeze<Record<string, OwnerField>>({ pid: 'pid', comm: 'comm', user: 'user', container: 'container' }),
   /** Comparison words of a port term → the operator. */
   ops: freeze<Record<string, PortOp>>({
     '=': '=', '==': '=', eq: '=',
@@ -143,6 +150,7 @@ export function filterVocabulary(): { what: string; words: string[] }[] {
     { what: 'ports', words: [...Object.keys(W.ports).map((w) => `${w} [OP] N|:N|:name`), `OP: ${Object.keys(W.ops).join(' ')}`] },
     { what: 'addresses', words: Object.keys(W.addrs).map((w) => `${w} ADDR[/PREFIX][:PORT]`) },
     { what: 'families', words: Object.keys(W.families) },
+    { what: 'owners', words: ['pid N', 'comm NAME (glob: ngin*)', 'user NAME|UID', 'container ID|NAME'] },
     { what: 'logic', words: [`${W.and[0]} (or a space)`, ...W.or.slice(0, 1), ...W.not, ...W.and.slice(1), ...W.or.slice(1), `${W.open} ${W.close}`] },
   ];
 }
@@ -269,6 +277,13 @@ export function parseFilter(src: string, opts: ParseOptions = {}): FilterNode | 
       }
       return { kind: 'port', end: W.ports[w], op, port: parsePort(t) };
     }
+    if (has(W.owners, w)) {
+      const field = W.owners[w];
+      const v = toks[i++];
+      if (!v || v.text === W.open || v.text === W.close) return fail(v, `expected a value after "${t.text}"`);
+      if (field === 'pid' && !/^\d{1,7}$/.test(v.text)) return fail(v, `expected a process id after "${t.text}"`);
+      return { kind: 'owner', field, value: v.text };
+    }
     if (has(W.addrs, w)) {
       const end = W.addrs[w];
       if (peek()?.text === '=' || peek()?.text === '==') i++;
@@ -365,10 +380,68 @@ function addrMatch(
   return true;
 }
 
-/** Compiles a filter into a predicate over rows of a SocketTable. */
-export function compileFilter(node: FilterNode | null): Predicate {
+/** What owner terms need: who holds a socket, and what a pid is (cached by the caller for a sample). */
+export interface OwnerContext {
+  owners(inode: number): Owners;
+  process(pid: number): { command: string; uid: number; user: string; container: { id: string; pod?: string } | null } | null;
+}
+
+/** Whether the filter has owner terms (pid, comm, user, container): they need owners looked up. */
+export function usesOwners(node: FilterNode | null): boolean {
+  if (!node) return false;
+  if (node.kind === 'owner') return true;
+  if (node.kind === 'not') return usesOwners(node.x);
+  if (node.kind === 'and' || node.kind === 'or') return node.xs.some(usesOwners);
+  return false;
+}
+
+/** A shell-style glob (* and ?) as an anchored, case-sensitive regular expression. */
+function globRe(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+}
+
+function ownerMatcher(node: Extract<FilterNode, { kind: 'owner' }>, ctx: OwnerContext): (pid: number) => boolean {
+  const v = node.value;
+  switch (node.field) {
+    case 'pid': {
+      const want = Number(v);
+      return (pid) => pid === want;
+    }
+    case 'comm': {
+      const re = globRe(v);
+      return (pid) => { const p = ctx.process(pid); return !!p && re.test(p.command); };
+    }
+    case 'user': {
+      const uid = /^\d+$/.test(v) ? Number(v) : -2;
+      return (pid) => { const p = ctx.process(pid); return !!p && (p.user === v || p.uid === uid); };
+    }
+    case 'container': {
+      const re = globRe(v);
+      return (pid) => {
+        const c = ctx.process(pid)?.container;
+        return !!c && (c.id.startsWith(v) || re.test(c.id) || (c.pod !== undefined && c.pod.startsWith(v)));
+      };
+    }
+  }
+}
+
+/**
+ * Compiles a filter into a predicate over rows of a SocketTable. Owner terms need `ctx`; without it they
+ * match nothing (the CLI refuses them with --no-owners).
+ */
+export function compileFilter(node: FilterNode | null, ctx?: OwnerContext): Predicate {
   if (!node) return () => true;
   switch (node.kind) {
+    case 'owner': {
+      if (!ctx) return () => false;
+      const match = ownerMatcher(node, ctx);
+      return (t, i) => {
+        const who = ctx.owners(t.inode[i]);
+        if (typeof who === 'string') return false;
+        for (const pid of who) if (match(pid)) return true;
+        return false;
+      };
+    }
     case 'state': {
       const set = new Uint8Array(STATE_SLOTS);
       for (const c of node.codes) set[c] = 1;
@@ -391,12 +464,12 @@ export function compileFilter(node: FilterNode | null): Predicate {
       return (t, i) => addrMatch(n, t.family[i], t.laddr, i * 4) || addrMatch(n, t.family[i], t.raddr, i * 4);
     }
     case 'not': {
-      const x = compileFilter(node.x);
+      const x = compileFilter(node.x, ctx);
       return (t, i) => !x(t, i);
     }
     case 'and': {
       // a loop over the operands: a chain of thousands of terms is one call deep, not thousands
-      const ps = node.xs.map(compileFilter);
+      const ps = node.xs.map((x) => compileFilter(x, ctx));
       if (ps.length === 2) {
         const [a, b] = ps;
         return (t, i) => a(t, i) && b(t, i);
@@ -407,7 +480,7 @@ export function compileFilter(node: FilterNode | null): Predicate {
       };
     }
     case 'or': {
-      const ps = node.xs.map(compileFilter);
+      const ps = node.xs.map((x) => compileFilter(x, ctx));
       if (ps.length === 2) {
         const [a, b] = ps;
         return (t, i) => a(t, i) || b(t, i);

@@ -7,7 +7,7 @@
  */
 
 import { counterRates, type Counters } from '../model/counters.js';
-import { compileFilter, type Predicate } from '../model/filter.js';
+import { compileFilter, type OwnerContext, type Predicate } from '../model/filter.js';
 import { History } from '../model/history.js';
 import { STATE_SLOTS } from '../model/states.js';
 import { SocketAges } from '../model/ages.js';
@@ -71,6 +71,8 @@ export class Sampler implements Store {
   private readonly ownersBudgetMs: number | undefined;
   private attribution: UpdateStats | null = null;
   private readonly ownersOf: ((inode: number) => Owners) | null;
+  private readonly ownerCtx: OwnerContext | undefined;
+  private readonly processCache = new Map<number, ProcessInfo | null>();
   private history: History;
   private readonly historySeconds: number;
   private query: Query;
@@ -100,7 +102,6 @@ export class Sampler implements Store {
     this.effectiveIntervalMs = this.query.intervalMs;
     this.historySeconds = opts.historySeconds ?? 600;
     this.history = new History(historyCapacity(this.query.intervalMs, this.historySeconds));
-    this.predicate = this.query.filter ? compileFilter(this.query.filter) : undefined;
     this.readCountersFn = opts.readCounters ?? (() => ({}));
     this.now = opts.now ?? Date.now;
     this.clock = opts.clock ?? REAL_CLOCK;
@@ -109,6 +110,16 @@ export class Sampler implements Store {
     this.ownersBudgetMs = opts.ownersBudgetMs;
     const index = this.ownerIndex;
     this.ownersOf = index ? (inode) => index.owners(inode) : null;
+    // owner filter terms (comm, user, container) ask what a pid is once per sample, not once per socket
+    const known = this.processCache;
+    this.ownerCtx = index ? {
+      owners: (inode) => index.owners(inode),
+      process: (pid) => {
+        if (!known.has(pid)) known.set(pid, index.process(pid));
+        return known.get(pid)!;
+      },
+    } : undefined;
+    this.predicate = this.query.filter ? compileFilter(this.query.filter, this.ownerCtx) : undefined;
   }
 
   getSnapshot = (): Snapshot | null => this.snapshot;
@@ -133,6 +144,7 @@ export class Sampler implements Store {
   }
 
   private tally(): Tally {
+    this.processCache.clear();
     const q = this.query;
     return this.tallier.tally(this.table, {
       filter: this.predicate, sortBy: q.sortBy, ascending: q.ascending, focus: q.focus, top: q.top, firstSeen: this.ages?.firstSeen,
@@ -273,7 +285,7 @@ export class Sampler implements Store {
       this.restartTimer();
     }
     if (filterChanged) {
-      this.predicate = next.filter ? compileFilter(next.filter) : undefined;
+      this.predicate = next.filter ? compileFilter(next.filter, this.ownerCtx) : undefined;
       this.history = new History(this.history.capacity);
       this.prevStates = null;
     }

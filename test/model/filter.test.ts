@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileFilter, FILTER_WORDS, FilterError, MAX_FILTER_DEPTH, MAX_FILTER_LENGTH, parseFilter } from '../../src/model/filter.js';
+import { compileFilter, FILTER_WORDS, FilterError, MAX_FILTER_DEPTH, MAX_FILTER_LENGTH, parseFilter, usesOwners } from '../../src/model/filter.js';
 import { tableOf } from '../../src/model/records.js';
 import type { SocketRecord } from '../../src/model/table.js';
 
@@ -196,4 +196,31 @@ test('FILTER_WORDS is the vocabulary the parser accepts', () => {
   ];
   for (const w of words) assert.doesNotThrow(() => parseFilter(w), w);
   assert.deepEqual(matches('host 10.0.0.9'), ['db1', 'db2']);
+});
+
+test('owner words: pid, comm (glob), user (name or uid), container (id prefix), through an owner context', () => {
+  const recs: SocketRecord[] = [
+    { family: 4, state: 1, laddr: '10.0.0.1', lport: 80, raddr: '10.0.0.7', rport: 40001, inode: 1 },
+    { family: 4, state: 1, laddr: '10.0.0.1', lport: 80, raddr: '10.0.0.7', rport: 40002, inode: 2 },
+    { family: 4, state: 6, laddr: '10.0.0.1', lport: 80, raddr: '10.0.0.7', rport: 40003, inode: 0 },
+  ];
+  const t = tableOf(recs);
+  const procs: Record<number, { command: string; uid: number; user: string; container: { id: string } | null }> = {
+    10: { command: 'nginx', uid: 33, user: 'www-data', container: { id: 'a1b2c3d4e5f6a7b8' } },
+    11: { command: 'postgres', uid: 0, user: 'root', container: null },
+  };
+  const ctx = { owners: (inode: number) => (inode === 1 ? [10] : inode === 2 ? [10, 11] : ('none' as const)), process: (pid: number) => procs[pid] ?? null };
+  const rows = (f: string) => recs.map((_, i) => i).filter((i) => compileFilter(parseFilter(f), ctx)(t, i));
+  assert.deepEqual(rows('pid 11'), [1]);
+  assert.deepEqual(rows('comm ngin*'), [0, 1]);
+  assert.deepEqual(rows('comm post?res'), [1]);
+  assert.deepEqual(rows('user www-data'), [0, 1]);
+  assert.deepEqual(rows('user 0'), [1]);
+  assert.deepEqual(rows('container a1b2c3'), [0, 1]);
+  assert.deepEqual(rows('not pid 10'), [2], 'TIME_WAIT has no owner');
+  assert.deepEqual(recs.map((_, i) => i).filter((i) => compileFilter(parseFilter('pid 10'))(t, i)), [], 'no owner context: owner words match nothing');
+  assert.throws(() => parseFilter('pid nginx'), /expected a process id after "pid"/);
+  assert.throws(() => parseFilter('comm'), /expected a value after "comm"/);
+  assert.equal(usesOwners(parseFilter('tw or (estab and comm x)')), true);
+  assert.equal(usesOwners(parseFilter('tw or estab')), false);
 });

@@ -117,3 +117,39 @@ test('tallyTop maps a row count to TallyOptions.top (where 0 means all)', () => 
   assert.equal(tallyTop(1), 1);
   assert.equal(tallyTop(20), 20);
 });
+
+test('with owners: rows carry their largest owner shares and unknown owners; a processes list; the ownership split', () => {
+  const recs: SocketRecord[] = [
+    { family: 4, state: 10, laddr: '0.0.0.0', lport: 80, raddr: '0.0.0.0', rport: 0, inode: 1 }, // shared listener
+    { family: 4, state: 8, laddr: '10.0.0.1', lport: 80, raddr: '10.0.0.7', rport: 40001, inode: 2 },
+    { family: 4, state: 8, laddr: '10.0.0.1', lport: 80, raddr: '10.0.0.7', rport: 40002, inode: 3 },
+    { family: 4, state: 1, laddr: '10.0.0.1', lport: 80, raddr: '10.0.0.8', rport: 40003, inode: 4 },
+    { family: 4, state: 6, laddr: '10.0.0.1', lport: 50000, raddr: '10.0.0.9', rport: 5432, inode: 0 },
+    { family: 4, state: 1, laddr: '10.0.0.1', lport: 50001, raddr: '10.0.0.9', rport: 5432, inode: 5 },
+    { family: 4, state: 1, laddr: '10.0.0.1', lport: 50002, raddr: '10.0.0.9', rport: 5432, inode: 6 },
+  ];
+  const who: Record<number, readonly number[] | 'none' | 'unreadable' | 'pending'> = { 0: 'none', 1: [100, 101], 2: [101], 3: [101], 4: [100], 5: 'unreadable', 6: 'pending' };
+  const t = tally(tableOf(recs), { owners: (inode) => who[inode] });
+  assert.deepEqual(t.ownership, { owned: 4, unreadable: 1, none: 1, pending: 1 });
+  const port = (p: number) => t.ports.find((r) => r.port === p)!;
+  assert.deepEqual(port(80).owners, [{ pid: 101, sockets: 3 }, { pid: 100, sockets: 2 }]);
+  assert.equal(port(80).ownerCount, 2);
+  assert.equal(port(80).unknownOwners, 0);
+  assert.deepEqual(port(5432).owners, []);
+  assert.equal(port(5432).unknownOwners, 2, 'unreadable and pending: unknown, never guessed');
+  const host = (a: string) => t.peers.find((r) => r.address === a)!;
+  assert.deepEqual(host('10.0.0.7').owners, [{ pid: 101, sockets: 2 }]);
+  assert.equal(host('10.0.0.9').unknownOwners, 2);
+  assert.deepEqual(t.processes.map((p) => [p.pid, p.total, p.states[10], p.states[8], p.states[1]]), [[101, 3, 1, 2, 0], [100, 2, 1, 0, 1]]);
+  assert.equal(t.processCount, 2);
+  // a process's drill-down: its ports and peers only
+  const mine = tally(tableOf(recs), { owners: (inode) => who[inode], focus: { pid: 100 } });
+  assert.deepEqual(mine.ports.map((p) => [p.port, p.total]), [[80, 2]]);
+  assert.deepEqual(mine.peers.map((p) => p.address), ['10.0.0.8']);
+  assert.deepEqual(mine.processes.map((p) => p.pid), [100]);
+  assert.equal(mine.total, 7, 'the state counts stay those of the whole filter');
+  // a port's drill-down: the processes of that port
+  const p80 = tally(tableOf(recs), { owners: (inode) => who[inode], focus: { port: 5432, direction: 'out' } });
+  assert.deepEqual(p80.processes, []);
+  assert.equal(tally(tableOf(recs)).ownership, null, 'no owners asked: no split claimed');
+});

@@ -183,3 +183,22 @@ test('DrillTitle: the port and its counts, then how old its oldest sockets are (
   const off = strip(render(<DrillTitle focus={{ port: 8080, direction: "in" }} row={row} info={undefined} services={services} now={3_723_000} agesSince={null} width={100} />).lastFrame());
   assert.equal(off.split('\n')[1].trim(), '', 'ages not tracked: nothing claimed');
 });
+
+test('Table: an OWNER column from 100 columns ("command[pid] +N", "?" for unknown owners); a processes pane', async () => {
+  const { ownerCell } = await import('../../src/ui/components/Table.js');
+  const info = { 100: { pid: 100, command: 'nginx', uid: 33, user: 'www-data', container: { runtime: 'docker' as const, id: 'a1b2c3d4e5f6a7b8c9d0' } } };
+  assert.equal(ownerCell({ owners: [{ pid: 100, sockets: 5 }], ownerCount: 3, unknownOwners: 0 }, info), 'nginx[100] +2');
+  assert.equal(ownerCell({ owners: [], ownerCount: 0, unknownOwners: 4 }, info), '?');
+  assert.equal(ownerCell({ owners: [], ownerCount: 0, unknownOwners: 0 }, info), '-');
+  assert.equal(ownerCell({ owners: [{ pid: 100, sockets: 1 }], ownerCount: 1, unknownOwners: 2 }, info), 'nginx[100] ?');
+  const rows = [{ port: 80, direction: 'in' as const, total: 6, states: [0, 1, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0], owners: [{ pid: 100, sockets: 6 }], ownerCount: 1, unknownOwners: 0 }];
+  const wide = strip(render(<Table pane="ports" rows={rows} totalRows={1} sortColumn={1} ascending={false} selected={0} height={1} width={100} services={services} processInfo={info} />).lastFrame()).split('\n');
+  assert.match(wide[0], /CLOSE_W .*OWNER$/);
+  assert.match(wide[1], /^ +80 http +in +6 +1 +\. +5 .*nginx\[100\]$/);
+  const narrow = strip(render(<Table pane="ports" rows={rows} totalRows={1} sortColumn={1} ascending={false} selected={0} height={1} width={80} services={services} processInfo={info} />).lastFrame());
+  assert.doesNotMatch(narrow, /OWNER|nginx/, 'at 80 columns the key column keeps its room');
+  const procs = [{ pid: 100, total: 6, states: [0, 1, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0] }];
+  const p = strip(render(<Table pane="processes" rows={procs} totalRows={1} sortColumn={1} ascending={false} selected={0} height={1} width={100} services={services} processInfo={info} />).lastFrame()).split('\n');
+  assert.match(p[0], /^ +PID COMMAND +USER +CONTAINER/);
+  assert.match(p[1], /^ +100 nginx  www-data  a1b2c3d4e5f6 +6 +1 +\. +5/);
+});

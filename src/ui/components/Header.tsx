@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import type { Ownership } from '../../model/tally.js';
 import type { Snapshot } from '../../store/store.js';
 import { count, ms, padRight, truncate } from '../format.js';
 import { accent, useTheme } from '../theme.js';
@@ -17,6 +18,18 @@ function seconds(msv: number): string {
   return msv % 1000 === 0 ? `${msv / 1000}s` : `${(msv / 1000).toFixed(msv < 1000 ? 2 : 1).replace(/0$/, '')}s`;
 }
 
+/**
+ * What is not known of the owners, said plainly: sockets whose owner cannot be read (another user's
+ * processes, without root) and sockets not attributed yet. Empty when everything is known.
+ */
+export function ownersNote(o: Ownership | null, root = process.getuid?.() === 0): string {
+  if (!o) return '';
+  const parts: string[] = [];
+  if (o.unreadable > 0) parts.push(`owners of ${count(o.unreadable)} sockets unreadable${root ? '' : ': not root'}`);
+  if (o.pending > 0) parts.push(`${count(o.pending)} not attributed yet`);
+  return parts.length ? `  ${parts.join(', ')}` : '';
+}
+
 /** Two lines: who/where/how (host, OS, source, interval, cost) and what (totals, markers, filter). */
 export function Header({ snap, host, os, intervalMs, paused, filterText, width }: HeaderProps) {
   const theme = useTheme();
@@ -32,6 +45,7 @@ export function Header({ snap, host, os, intervalMs, paused, filterText, width }
     ? `sockets ${count(t.total)}${filterText ? ` of ${count(t.scanned)}` : ''}  IPv4 ${count(t.families.v4)}  IPv6 ${count(t.families.v6)}`
     : 'sampling…';
   const filter = filterText ? `  filter: ${filterText}` : '';
+  const note = ownersNote(t?.ownership ?? null);
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
@@ -44,7 +58,8 @@ export function Header({ snap, host, os, intervalMs, paused, filterText, width }
       </Text>
       <Text wrap="truncate">
         {totals}
-        {filter ? <Text color={accent(theme, 'info')} bold>{truncate(filter, Math.max(0, width - totals.length), theme.ascii)}</Text> : null}
+        {note ? <Text color={accent(theme, 'warn')}>{truncate(note, Math.max(0, width - totals.length), theme.ascii)}</Text> : null}
+        {filter ? <Text color={accent(theme, 'info')} bold>{truncate(filter, Math.max(0, width - totals.length - note.length), theme.ascii)}</Text> : null}
       </Text>
     </Box>
   );
