@@ -141,7 +141,9 @@ test('? shows help with the keys and the eleven states; Esc closes; q quits', as
   assert.match(f, /quit \(the terminal is restored\)/);
   await press('G');
   f = frame();
-  assert.match(f, /CLOSE_WAIT +The peer closed/);
+  assert.match(f, /owners +pid N/, 'the end: the filter words');
+  await press('\x1b[5~'); // PgUp: a screenful back
+  assert.match(frame(), /CLOSE_WAIT +The peer closed/);
   await press('\x1b');
   assert.match(frame(), /PORT SERVICE/);
   await press('q');
