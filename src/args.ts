@@ -31,6 +31,8 @@ export interface Config {
   forceDashboard: boolean;
   /** Look up which processes hold the sockets (off with --no-owners). */
   owners: boolean;
+  /** Every network namespace on the box (--all-netns). */
+  allNetns: boolean;
 }
 
 export const HELP = `tcptally — live TCP sockets by state, ports and peers (exact: counts equal ss's)
@@ -55,6 +57,8 @@ Options:
       --ascii             ASCII bars and sparklines (default when the locale is not UTF-8)
       --no-color          no colour (also when NO_COLOR is set)
       --no-owners         do not look up which processes hold the sockets (/proc/*/fd)
+      --all-netns         every network namespace on the box (containers, pods), each by
+                          /proc/PID/net of one member; the dashboard's n key turns it on and off
   -h, --help              this help
   -V, --version           the version
 Numbers are plain decimals (0.5, 1000): no sign, exponent or hex.
@@ -82,6 +86,7 @@ const OPTIONS = {
   ascii: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   'no-owners': { type: 'boolean' },
+  'all-netns': { type: 'boolean' },
   dashboard: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -90,7 +95,7 @@ const OPTIONS = {
 type OptionName = keyof typeof OPTIONS;
 
 interface Values {
-  once?: boolean; json?: boolean; watch?: boolean; ascii?: boolean; 'no-color'?: boolean; 'no-owners'?: boolean;
+  once?: boolean; json?: boolean; watch?: boolean; ascii?: boolean; 'no-color'?: boolean; 'no-owners'?: boolean; 'all-netns'?: boolean;
   dashboard?: boolean; help?: boolean; version?: boolean;
   count?: string; interval?: string; source?: string; pid?: string; top?: string; history?: string;
   filter?: string[];
@@ -153,6 +158,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
   if (pid !== undefined && (source === 'netlink' || source === 'si')) {
     throw new UsageError(`--pid reads /proc/PID/net and cannot be used with --source ${source}`);
   }
+  if (v['all-netns'] && (pid !== undefined || source === 'si')) {
+    throw new UsageError(`--all-netns reads every namespace and cannot be used with ${pid !== undefined ? '--pid' : '--source si'}`);
+  }
   // every -f, and the trailing words, are one filter each: all of them apply
   const parts = [...(v.filter ?? []), positionals.join(' ')].map((s) => s.trim()).filter((s) => s !== '');
   const filterText = parts.length === 0 ? null : parts.length === 1 ? parts[0] : parts.map((p) => `(${p})`).join(' and ');
@@ -168,6 +176,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
     ascii: !!v.ascii || !isUtf8Locale(env),
     color: !v['no-color'] && !noColor,
     owners: !v['no-owners'],
+    allNetns: !!v['all-netns'],
     historySeconds: v.history !== undefined ? num('--history', v.history, 10, 86_400, true) : 600,
     forceDashboard: !!v.dashboard,
   };

@@ -109,7 +109,8 @@ async function main(): Promise<void> {
     pid: cfg.pid,
     historySeconds: cfg.historySeconds,
     owners: cfg.owners,
-    query: { intervalMs: cfg.intervalMs, filterText: filter ? cfg.filterText : null, filter },
+    allNetns: cfg.allNetns,
+    query: { intervalMs: cfg.intervalMs, filterText: filter ? cfg.filterText : null, filter, allNetns: cfg.allNetns },
   };
   if (interactive) {
     // Ink draws nothing until exit when CI or CONTINUOUS_INTEGRATION is set (is-in-ci, read when Ink
@@ -121,7 +122,10 @@ async function main(): Promise<void> {
     // the dashboard samples in a worker thread, which opens the source: keys and frames never wait
     // for a socket walk, and a source that cannot be read ends the dashboard with its message
     const { WorkerStore } = await import('./sampler/workerStore.js');
-    const store = new WorkerStore({ ...init, trackAges: true, query: { ...init.query, top: DASHBOARD_TOP_ROWS } });
+    // the other namespaces within a third of the interval per sample (each read walks the whole box's
+    // table); the n key turns them on and off
+    const netnsBudgetMs = Math.max(50, cfg.intervalMs / 3);
+    const store = new WorkerStore({ ...init, trackAges: true, netnsToggle: true, netnsBudgetMs, query: { ...init.query, top: DASHBOARD_TOP_ROWS } });
     const { runDashboard } = await loadDashboard();
     // the dashboard's terminal guard handles a dead terminal: it stops the worker before exiting
     process.stdout.off('error', onOutputError);

@@ -69,8 +69,13 @@ export interface Ownership {
   pending: number;
 }
 
-/** The drill-down's subject: a service port, or a process. */
-export type Focus = { port: number; direction: Direction } | { pid: number };
+/** The drill-down's subject: a service port, a process, or a network namespace (by inode). */
+export type Focus = { port: number; direction: Direction } | { pid: number } | { netns: number };
+
+/** A network namespace's sockets (with --all-netns); `index` is the table's netns column value. */
+export interface NamespaceRow extends CountRow {
+  index: number;
+}
 
 export interface PeerRow extends CountRow, Owned {
   /** Remote host; IPv4-mapped IPv6 peers are shown as their IPv4 address. */
@@ -97,6 +102,8 @@ export interface TallyOptions {
   firstSeen?: Float64Array;
   /** Who holds the socket with this inode: rows get owners, and the tally a processes list and an ownership split. */
   owners?: (inode: number) => Owners;
+  /** Namespaces in the table (its netns column): a namespaces list; a netns focus is resolved through `inodes`. */
+  namespaces?: { inodes: readonly number[] };
 }
 
 /** Owner shares per row at most: the largest. */
@@ -129,6 +136,8 @@ export interface Tally {
   processCount: number;
   /** null without owners. */
   ownership: Ownership | null;
+  /** Per namespace (with --all-netns), by the same sort; empty otherwise. */
+  namespaces: NamespaceRow[];
 }
 
 
@@ -168,7 +177,10 @@ export class Tallier {
   private readonly peerPorts = new KeyCounter();
 
   tally(t: SocketTable, opts: TallyOptions = {}): Tally {
-    const { filter, focus = null, sortBy = 'total', ascending = false, top = 0, firstSeen, owners: ownersOf } = opts;
+    const { filter, focus = null, sortBy = 'total', ascending = false, top = 0, firstSeen, owners: ownersOf, namespaces } = opts;
+    const nsCount = namespaces ? namespaces.inodes.length : 0;
+    const nsStates = new Uint32Array(nsCount * STATE_SLOTS);
+    const focusNs = focus && 'netns' in focus ? (namespaces ? namespaces.inodes.indexOf(focus.netns) : -2) : -1;
     const oldest = firstSeen ? (this.portOldest ??= new Float64Array(2 * 65536 * AGE_STATES.length)) : null;
     const n = t.n;
     const listen = this.listen;
@@ -189,8 +201,11 @@ export class Tallier {
     const ageIndex = (st: number) => (firstSeen ? AGE_INDEX[st] : -1);
 
     for (let i = 0; i < n; i++) {
+      // a namespace's drill-down is that namespace's own view: nothing else is counted
+      if (focusNs !== -1 && t.netns[i] !== focusNs) continue;
       if (filter && !filter(t, i)) continue;
       const st = t.state[i];
+      if (nsCount > 0 && t.netns[i] < nsCount) nsStates[t.netns[i] * STATE_SLOTS + st]++;
       total++;
       states[st]++;
       if (t.family[i] === 4) v4++; else v6++;
@@ -286,6 +301,12 @@ export class Tallier {
       processes.push(row);
     }
     processes.sort(compareRows(sortBy, ascending, processKeyCmp));
+    const nsRows: NamespaceRow[] = [];
+    for (let k = 0; k < nsCount; k++) {
+      const st = Array.from(nsStates.subarray(k * STATE_SLOTS, (k + 1) * STATE_SLOTS));
+      nsRows.push({ index: k, total: st.reduce((a, b) => a + b, 0), states: st });
+    }
+    nsRows.sort(compareRows(sortBy, ascending, (a: NamespaceRow, b: NamespaceRow) => a.index - b.index));
     return {
       total,
       scanned: n,
@@ -300,6 +321,7 @@ export class Tallier {
       processes: cut(processes),
       processCount: processes.length,
       ownership,
+      namespaces: nsRows,
     };
   }
 }

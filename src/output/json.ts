@@ -42,6 +42,8 @@ export interface JsonSample {
   ownerless: number | null;
   /** Sockets not attributed yet (appeared since the last complete walk of the processes). */
   ownersPending: number | null;
+  /** With --all-netns: every network namespace (ours first), its member pids and counts; else null. */
+  namespaces: { inode: number; label: string; own: boolean; pids: number[]; total: number; states: Record<StateName, number> }[] | null;
   counters: Record<string, number>;
   rates: Record<string, number>;
   read: { rows: number; duplicates: number; malformed: number };
@@ -112,6 +114,12 @@ export function toJson(s: Snapshot, host: string, services: Services, top = Infi
     unattributed: t.ownership?.unreadable ?? null,
     ownerless: t.ownership?.none ?? null,
     ownersPending: t.ownership?.pending ?? null,
+    namespaces: s.namespaces
+      ? s.namespaces.map((e, index) => {
+        const row = t.namespaces.find((r) => r.index === index);
+        return { inode: e.inode, label: e.label, own: e.own, pids: e.pids, total: row?.total ?? 0, states: countsToObject(row?.states ?? []) };
+      })
+      : null,
     counters: { ...s.counters },
     rates,
     read: { ...s.read },

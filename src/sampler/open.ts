@@ -1,7 +1,9 @@
 /** The one place that wires a source, the kernel counters and a Sampler: used by the CLI and the worker. */
 
 import { readCounters } from '../sources/counters.js';
-import { openSource } from '../sources/index.js';
+import { readFileSync } from 'node:fs';
+import { containerOf, shortId } from '../model/owners.js';
+import { openSource, SourceError, type Source } from '../sources/index.js';
 import { OwnerIndex } from '../sources/owners.js';
 import { procNetDir } from '../sources/proc.js';
 import type { SourceChoice } from '../sources/types.js';
@@ -20,11 +22,42 @@ export interface SamplerInit {
   owners?: boolean;
   /** Work per sample for the owner lookup (Infinity: complete before the sample is published). */
   ownersBudgetMs?: number;
+  /** Read every network namespace on the box (--all-netns). */
+  allNetns?: boolean;
+  /** Open the all-namespaces source even without allNetns, so the query can turn it on (the dashboard's key). */
+  netnsToggle?: boolean;
+  /** Ms per sample for the other namespaces (default: all of them every sample). */
+  netnsBudgetMs?: number;
+}
+
+/** A namespace's label: the container its reader runs in, with the reader's command; else the command. */
+export function containerLabel(reader: number, procRoot: string, comm: string): string | null {
+  let text: string;
+  try {
+    text = readFileSync(`${procRoot}/${reader}/cgroup`, 'utf8');
+  } catch {
+    return null;
+  }
+  const c = containerOf(text);
+  if (!c || c.runtime === 'systemd') return null;
+  return `${c.runtime}:${shortId(c)}${c.pod ? ` pod ${c.pod.slice(0, 8)}` : ''} (${comm})`;
+}
+
+async function openAnySource(init: SamplerInit): Promise<Source> {
+  const plain = { source: init.source, pid: init.pid };
+  const all = !!init.allNetns;
+  if (!all && !(init.netnsToggle && init.pid === undefined && init.source !== 'si')) return openSource(plain);
+  try {
+    return await openSource({ ...plain, allNetns: true, foreign: all, budgetMs: init.netnsBudgetMs, labeler: containerLabel });
+  } catch (err) {
+    if (all || !(err instanceof SourceError)) throw err;
+    return openSource(plain); // no netlink and no /proc here: the key will have nothing to turn on
+  }
 }
 
 /** Opens the source (a SourceError when it cannot be read) and a sampler over it, not yet started. */
 export async function openSampler(init: SamplerInit): Promise<Sampler> {
-  const source = await openSource({ source: init.source, pid: init.pid });
+  const source = await openAnySource(init);
   // counters come from /proc of the same namespace; the systeminformation fallback has none
   const netDir = source.name === 'si' ? null : procNetDir(init.pid);
   return new Sampler(source, {

@@ -120,6 +120,7 @@ export class Sampler implements Store {
       },
     } : undefined;
     this.predicate = this.query.filter ? compileFilter(this.query.filter, this.ownerCtx) : undefined;
+    if (source.foreign !== undefined) source.foreign = this.query.allNetns;
   }
 
   getSnapshot = (): Snapshot | null => this.snapshot;
@@ -149,6 +150,7 @@ export class Sampler implements Store {
     return this.tallier.tally(this.table, {
       filter: this.predicate, sortBy: q.sortBy, ascending: q.ascending, focus: q.focus, top: q.top, firstSeen: this.ages?.firstSeen,
       owners: this.ownersOf ?? undefined,
+      namespaces: this.source.namespaces ? { inodes: this.source.namespaces.map((e) => e.inode) } : undefined,
     });
   }
 
@@ -219,6 +221,7 @@ export class Sampler implements Store {
       agesSince: this.ages ? this.ages.since : null,
       attribution: this.attribution,
       processInfo: this.processInfo(tally),
+      namespaces: this.source.namespaces && this.query.allNetns ? [...this.source.namespaces] : null,
     };
     this.publish(snap);
     return snap;
@@ -279,6 +282,12 @@ export class Sampler implements Store {
     const viewChanged = filterChanged || next.sortBy !== prev.sortBy || next.ascending !== prev.ascending ||
       !sameFocus(next.focus, prev.focus) || next.top !== prev.top;
     const trendChanged = next.trendSeries !== prev.trendSeries || next.trendPoints !== prev.trendPoints;
+    if (next.allNetns !== prev.allNetns && this.source.foreign !== undefined) {
+      // the other namespaces are read from the next sample on; what is counted changes: history restarts
+      this.source.foreign = next.allNetns;
+      this.history = new History(this.history.capacity);
+      this.prevStates = null;
+    }
     if (next.intervalMs !== prev.intervalMs) {
       this.effectiveIntervalMs = next.intervalMs;
       this.history = new History(historyCapacity(next.intervalMs, this.historySeconds));
@@ -334,8 +343,5 @@ export class Sampler implements Store {
 }
 
 function sameFocus(a: Query['focus'], b: Query['focus']): boolean {
-  if (a === b) return true;
-  if (!a || !b) return false;
-  if ('pid' in a || 'pid' in b) return 'pid' in a && 'pid' in b && a.pid === b.pid;
-  return a.port === b.port && a.direction === b.direction;
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }

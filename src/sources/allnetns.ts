@@ -16,7 +16,7 @@
 import { SocketTable } from '../model/table.js';
 import { listNamespaces, labelOf, netnsInodeOr0, type NetnsLabeler, type NetnsListing } from './netns.js';
 import { ProcSource, procNetDir } from './proc.js';
-import type { ReadStats, Source } from './types.js';
+import type { ReadStats, Source, SourceName } from './types.js';
 
 /** One namespace of a sample; its index in `AllNetnsSource.namespaces` is the rows' `table.netns`. */
 export interface NetnsInfo {
@@ -31,6 +31,8 @@ export interface NetnsInfo {
   own: boolean;
   /** Rows it gave in this sample. */
   rows: number;
+  /** Epoch ms of the read its rows come from (a namespace not reached within the budget keeps its last read); 0: never read yet. */
+  readAt: number;
 }
 
 /** What happened to the namespaces of the latest sample (beyond the rows). */
@@ -53,6 +55,16 @@ export interface AllNetnsOptions {
   procRoot?: string;
   /** The container-name hook for labels (see NetnsLabeler); absent: the reader's command. */
   labeler?: NetnsLabeler;
+  /**
+   * Ms per sample for the other namespaces (default Infinity: all of them). Each /proc/PID/net/tcp read
+   * walks the box's whole socket table, so at scale the others are read round-robin, least recently
+   * read first, and a namespace not reached keeps the rows of its last read (NetnsInfo.readAt says when).
+   */
+  budgetMs?: number;
+  /** Read only our own namespace until set (the dashboard's key turns the others on). */
+  foreign?: boolean;
+  /** Epoch ms (default Date.now), for readAt. */
+  now?: () => number;
 }
 
 /** Members tried, lowest pid first, before a namespace counts as vanished. */
@@ -61,10 +73,18 @@ const MAX_READERS_TRIED = 3;
 interface Reader {
   pid: number;
   src: ProcSource;
+  /** The rows of its last read, and when (epoch ms). */
+  rows: SocketTable;
+  readAt: number;
+  stats: ReadStats;
 }
 
 export class AllNetnsSource implements Source {
-  readonly name = 'netns' as const;
+  /** 'netns' while the other namespaces are read, else our own source's name. */
+  get name(): SourceName {
+    return this.foreign ? 'netns' : this.own.name;
+  }
+
   readonly slow = false;
   readonly where: string;
   /** The latest sample's namespaces; `table.netns[i]` indexes it. A new array every sample. */
@@ -76,9 +96,16 @@ export class AllNetnsSource implements Source {
   private readonly labeler?: NetnsLabeler;
   private readonly readers = new Map<number, Reader>();
   private readonly scratch = new SocketTable(1024);
+  private readonly budgetMs: number;
+  private readonly now: () => number;
+  /** Read the other namespaces too (false: our own only, as a plain source). */
+  foreign: boolean;
 
   constructor(opts: AllNetnsOptions) {
     this.own = opts.own;
+    this.budgetMs = opts.budgetMs ?? Infinity;
+    this.now = opts.now ?? Date.now;
+    this.foreign = opts.foreign ?? true;
     this.procRoot = opts.procRoot ?? '/proc';
     this.labeler = opts.labeler;
     this.where = `every network namespace (${this.procRoot}/*/ns/net; own: ${opts.own.where})`;
@@ -90,6 +117,12 @@ export class AllNetnsSource implements Source {
   }
 
   async read(table: SocketTable): Promise<ReadStats> {
+    if (!this.foreign) {
+      const r = await this.own.read(table);
+      this.namespaces = [];
+      this.readers.clear();
+      return r;
+    }
     return this.readListing(table, this.list());
   }
 
@@ -103,37 +136,47 @@ export class AllNetnsSource implements Source {
     const total = { ...(await this.own.read(table)) };
     const ownEntry = listing.namespaces.find((e) => e.own);
     const list: NetnsInfo[] = [ownEntry
-      ? { inode: ownEntry.inode, pids: ownEntry.pids, reader: process.pid, label: ownEntry.label, own: true, rows: table.n }
-      : { inode: listing.ownInode, pids: [], reader: process.pid, label: labelOf(process.pid, this.procRoot, this.labeler), own: true, rows: table.n }];
+      ? { inode: ownEntry.inode, pids: ownEntry.pids, reader: process.pid, label: ownEntry.label, own: true, rows: table.n, readAt: 0 }
+      : { inode: listing.ownInode, pids: [], reader: process.pid, label: labelOf(process.pid, this.procRoot, this.labeler), own: true, rows: table.n, readAt: 0 }];
 
-    const live = new Set<number>();
-    for (const e of listing.namespaces) {
-      if (e.own) continue;
-      const got = await this.readOne(e.inode, e.pids, stats);
-      if (!got) continue;
-      live.add(e.inode);
-      const r = got.stats;
+    const now = this.now();
+    list[0].readAt = now;
+    // least recently read first (never read: first of all); within the budget, at least one per sample
+    const foreign = listing.namespaces.filter((e) => !e.own);
+    const order = [...foreign].sort((a, b) => (this.readers.get(a.inode)?.readAt ?? -1) - (this.readers.get(b.inode)?.readAt ?? -1));
+    const start = performance.now();
+    const fresh = new Set<number>();
+    for (const e of order) {
+      if (fresh.size > 0 && performance.now() - start >= this.budgetMs) break;
+      if (await this.readOne(e.inode, e.pids, stats, now)) fresh.add(e.inode);
+    }
+    for (const e of foreign) {
+      const reader = this.readers.get(e.inode);
+      if (!reader || reader.readAt === 0) continue; // dropped, or never read yet
+      if (!fresh.has(e.inode) && netnsInodeOr0(reader.pid, this.procRoot) !== e.inode) continue; // gone since its last read
+      const r = reader.stats;
       total.rows += r.rows;
       total.duplicates += r.duplicates;
       total.malformed += r.malformed;
-      const label = got.pid === e.reader ? e.label : labelOf(got.pid, this.procRoot, this.labeler);
-      table.append(this.scratch, list.length);
-      list.push({ inode: e.inode, pids: e.pids, reader: got.pid, label, own: false, rows: this.scratch.n });
+      const label = reader.pid === e.reader ? e.label : labelOf(reader.pid, this.procRoot, this.labeler);
+      table.append(reader.rows, list.length);
+      list.push({ inode: e.inode, pids: e.pids, reader: reader.pid, label, own: false, rows: reader.rows.n, readAt: reader.readAt });
     }
-    for (const inode of this.readers.keys()) if (!live.has(inode)) this.readers.delete(inode);
+    const listed = new Set(foreign.map((e) => e.inode));
+    for (const inode of this.readers.keys()) if (!listed.has(inode)) this.readers.delete(inode);
     this.namespaces = list;
     this.stats = stats;
     return total;
   }
 
-  /** Reads one namespace into the scratch table through its lowest live member; null when dropped. */
-  private async readOne(inode: number, pids: number[], stats: NetnsSampleStats): Promise<{ pid: number; stats: ReadStats } | null> {
+  /** Reads one namespace through its lowest live member into its reader's rows; false when dropped. */
+  private async readOne(inode: number, pids: number[], stats: NetnsSampleStats, now: number): Promise<boolean> {
     const tries = Math.min(pids.length, MAX_READERS_TRIED);
     for (let k = 0; k < tries; k++) {
       const pid = pids[k];
       let reader = this.readers.get(inode);
       if (!reader || reader.pid !== pid) {
-        reader = { pid, src: new ProcSource(procNetDir(pid, this.procRoot)) };
+        reader = { pid, src: new ProcSource(procNetDir(pid, this.procRoot)), rows: new SocketTable(256), readAt: 0, stats: { rows: 0, duplicates: 0, malformed: 0 } };
         this.readers.set(inode, reader);
       }
       let r: ReadStats;
@@ -144,15 +187,19 @@ export class AllNetnsSource implements Source {
         stats.failed++;
         stats.lastError = (err as Error).message;
         this.readers.delete(inode);
-        return null;
+        return false;
       }
       // the pid may have exited (or been reused elsewhere) during the read: its rows are not this namespace's
       if (netnsInodeOr0(pid, this.procRoot) !== inode) continue;
-      return { pid, stats: r };
+      reader.rows.clear();
+      reader.rows.append(this.scratch, 0);
+      reader.readAt = now;
+      reader.stats = r;
+      return true;
     }
     stats.vanished++;
     this.readers.delete(inode);
-    return null;
+    return false;
   }
 
   /** How many per-namespace readers are held (one per live foreign namespace). */

@@ -20,6 +20,10 @@ export interface OpenOptions {
   allNetns?: boolean;
   /** With allNetns: names a namespace's reader (a container's name); absent: its command. */
   labeler?: NetnsLabeler;
+  /** With allNetns: ms per sample for the other namespaces (see AllNetnsOptions.budgetMs). */
+  budgetMs?: number;
+  /** With allNetns: start reading the others (false: our own only until `foreign` is set). */
+  foreign?: boolean;
 }
 
 export { SourceError } from './types.js';
@@ -61,7 +65,7 @@ export async function openSource(opts: OpenOptions): Promise<Source> {
       own.close();
       throw new SourceError('every namespace needs netlink or /proc, and neither can be read here');
     }
-    return new AllNetnsSource({ own, procRoot: opts.procRoot, labeler: opts.labeler });
+    return new AllNetnsSource({ own, procRoot: opts.procRoot, labeler: opts.labeler, budgetMs: opts.budgetMs, foreign: opts.foreign });
   }
   const procRoot = opts.procRoot ?? '/proc';
   const { pid } = opts;

@@ -1,4 +1,5 @@
 import type { SocketTable } from '../model/table.js';
+import type { NetnsInfo } from './allnetns.js';
 
 /** 'netns': every network namespace on the box (src/sources/allnetns.ts), our own read by netlink or proc. */
 export type SourceName = 'netlink' | 'proc' | 'si' | 'netns';
@@ -23,6 +24,10 @@ export interface Source {
   /** Clears `table` and fills it with every TCP socket, IPv4 and IPv6. */
   read(table: SocketTable): Promise<ReadStats>;
   close(): void;
+  /** The all-namespaces source: read the other network namespaces too (settable). */
+  foreign?: boolean;
+  /** The all-namespaces source: the namespaces of the last read; table.netns indexes it. */
+  readonly namespaces?: readonly NetnsInfo[];
 }
 
 /** A runtime failure to read something (exit code 1), with a one-line message naming what. */

@@ -9,6 +9,7 @@ import type { Counters } from '../model/counters.js';
 import type { FilterNode } from '../model/filter.js';
 import type { SeriesStats } from '../model/history.js';
 import type { Focus, SortKey, Tally } from '../model/tally.js';
+import type { NetnsInfo } from '../sources/allnetns.js';
 import type { ProcessInfo, UpdateStats } from '../sources/owners.js';
 import type { ReadStats, SourceName } from '../sources/types.js';
 
@@ -37,6 +38,8 @@ export interface Query {
   trendSeries: number;
   /** How many of that series' latest points travel in each snapshot (0 = none). */
   trendPoints: number;
+  /** Every network namespace on the box, not only ours (a source that can: see --all-netns). */
+  allNetns: boolean;
 }
 
 export const DEFAULT_QUERY: Query = {
@@ -49,6 +52,7 @@ export const DEFAULT_QUERY: Query = {
   intervalMs: 1000,
   trendSeries: 0,
   trendPoints: 0,
+  allNetns: false,
 };
 
 /** The latest points of one history series, and its summary over the whole history window. */
@@ -100,6 +104,8 @@ export interface Snapshot {
   attribution: UpdateStats | null;
   /** What each pid named in the lists is (command, user, container); absent when it exited meanwhile. */
   processInfo: Record<number, ProcessInfo>;
+  /** With every namespace read: the sample's namespaces (tally.namespaces rows index it); else null. */
+  namespaces: NetnsInfo[] | null;
 }
 
 export interface Store {

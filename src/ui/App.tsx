@@ -73,8 +73,9 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
       intervalMs: view.intervalMs,
       trendSeries: view.trend,
       trendPoints: columns,
+      allNetns: view.allNetns,
     });
-  }, [store, view.filterText, view.filter, view.sortColumn, view.ascending, view.focus, view.intervalMs, view.trend, columns]);
+  }, [store, view.filterText, view.filter, view.sortColumn, view.ascending, view.focus, view.intervalMs, view.trend, columns, view.allNetns]);
   useEffect(() => {
     if (view.quit) onQuit();
   }, [view.quit, onQuit]);
@@ -105,8 +106,10 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
 
   const sel = Math.min(view.selected, Math.max(0, rows.length - 1));
   const focus = view.focus;
+  const focusNs = focus && 'netns' in focus ? snap?.namespaces?.find((e) => e.inode === focus.netns) : undefined;
   const focusRow = !focus || !snap ? undefined
     : 'pid' in focus ? snap.tally.processes.find((p) => p.pid === focus.pid)
+    : 'netns' in focus ? { total: snap.tally.total, states: snap.tally.states }
     : snap.tally.ports.find((p: PortRow) => p.port === focus.port && p.direction === focus.direction);
   const processInfo = snap?.attribution ? snap.processInfo : null;
   const note = [view.paused ? 'PAUSED' : '', view.focus ? 'Esc back' : ''].filter(Boolean).join(' ');
@@ -116,8 +119,8 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
       <StateBars states={states} deltas={snap?.deltas ?? NO_COUNTS} hideZero={view.hideZero || layout.bars < barLines} trend={view.trend} width={columns} />
       <Trend series={view.trend} values={snap && snap.trend.series === view.trend ? snap.trend.values : []} stats={snap && snap.trend.series === view.trend ? snap.trend.stats : NO_STATS} width={columns} />
       <CountersStrip rates={snap?.rates ?? {}} width={columns} />
-      {view.focus ? <DrillTitle focus={view.focus} row={focusRow} info={view.focus && 'pid' in view.focus ? snap?.processInfo[view.focus.pid] : undefined} services={services} now={snap?.time ?? 0} agesSince={snap?.agesSince ?? null} width={columns} /> : null}
-      <Table pane={view.pane} rows={rows} totalRows={total} sortColumn={view.sortColumn} ascending={view.ascending} selected={sel} height={layout.tableRows} width={columns} services={services} processInfo={processInfo} />
+      {view.focus ? <DrillTitle focus={view.focus} row={focusRow} info={view.focus && 'pid' in view.focus ? snap?.processInfo[view.focus.pid] : undefined} netns={focusNs} services={services} now={snap?.time ?? 0} agesSince={snap?.agesSince ?? null} width={columns} /> : null}
+      <Table pane={view.pane} rows={rows} totalRows={total} sortColumn={view.sortColumn} ascending={view.ascending} selected={sel} height={layout.tableRows} width={columns} services={services} processInfo={processInfo} namespaces={snap?.namespaces} now={snap?.time} />
       <Box flexGrow={1} />
       <StatusLine prompt={view.prompt} note={note} width={columns} />
     </Box>

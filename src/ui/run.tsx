@@ -55,7 +55,7 @@ export async function runDashboard({ store, cfg, services, host, filter }: Dashb
     process.on('uncaughtException', (err) => finish(1, `internal error: ${err.message}`));
     store.onError((err) => finish(1, err.message));
 
-    const initial = initialViewState({ intervalMs: cfg.intervalMs, filterText: cfg.filterText, filter });
+    const initial = initialViewState({ intervalMs: cfg.intervalMs, filterText: cfg.filterText, filter, allNetns: cfg.allNetns });
     const tree = (osText: string) => (
       <ThemeContext.Provider value={{ color: cfg.color, ascii: cfg.ascii }}>
         <App store={store} host={host} os={osText} services={services} initial={initial} onQuit={() => finish(0)} />

@@ -7,13 +7,13 @@
 import { FilterError, MAX_FILTER_LENGTH, parseFilter, type FilterNode } from '../model/filter.js';
 import { TOTAL_SERIES } from '../model/history.js';
 import { KEY_STATE_COLUMNS, TCP } from '../model/states.js';
-import { compareRows, peerKeyCmp, portKeyCmp, processKeyCmp, type PeerRow, type PortRow, type ProcessRow, type SortKey } from '../model/tally.js';
+import { compareRows, peerKeyCmp, portKeyCmp, processKeyCmp, type NamespaceRow, type PeerRow, type PortRow, type ProcessRow, type SortKey } from '../model/tally.js';
 import { clampInterval, type Focus, type Snapshot } from '../store/store.js';
 import { actionFor, type ActionId, type Context } from './keymap.js';
 
-/** The table: service ports, remote hosts, remote host:port, or processes. */
-export type Pane = 'ports' | 'peers' | 'peerPorts' | 'processes';
-export type Row = PortRow | PeerRow | ProcessRow;
+/** The table: service ports, remote hosts, remote host:port, processes, or network namespaces. */
+export type Pane = 'ports' | 'peers' | 'peerPorts' | 'processes' | 'namespaces';
+export type Row = PortRow | PeerRow | ProcessRow | NamespaceRow;
 
 /** Sortable columns of the tables, in display order. */
 export const SORT_COLUMNS: readonly { key: SortKey; header: string }[] = [
@@ -49,10 +49,12 @@ export interface ViewState {
   trend: number;
   hideZero: boolean;
   intervalMs: number;
+  /** Every network namespace on the box, not only ours. */
+  allNetns: boolean;
   quit: boolean;
 }
 
-export function initialViewState(opts: { intervalMs: number; filterText?: string | null; filter?: FilterNode | null }): ViewState {
+export function initialViewState(opts: { intervalMs: number; filterText?: string | null; filter?: FilterNode | null; allNetns?: boolean }): ViewState {
   return {
     pane: 'ports',
     sortColumn: 1,
@@ -68,6 +70,7 @@ export function initialViewState(opts: { intervalMs: number; filterText?: string
     trend: TCP.TIME_WAIT,
     hideZero: false,
     intervalMs: opts.intervalMs,
+    allNetns: opts.allNetns ?? false,
     quit: false,
   };
 }
@@ -120,11 +123,13 @@ export function paneRows(snap: Snapshot | null, pane: Pane, sortColumn: number, 
   const t = snap.tally;
   const [rows, total]: [readonly Row[], number] =
     pane === 'ports' ? [t.ports, t.portCount] : pane === 'peers' ? [t.peers, t.peerCount]
-      : pane === 'peerPorts' ? [t.peerPorts, t.peerPortCount] : [t.processes, t.processCount];
+      : pane === 'peerPorts' ? [t.peerPorts, t.peerPortCount] : pane === 'processes' ? [t.processes, t.processCount]
+      : [t.namespaces, t.namespaces.length];
   const key = SORT_COLUMNS[sortColumn].key;
   if (snap.sortBy === key && snap.ascending === ascending) return { rows, total };
   // the view's sort changed and the re-count has not arrived yet (or the view is paused)
-  const keyCmp = (pane === 'ports' ? portKeyCmp : pane === 'processes' ? processKeyCmp : peerKeyCmp) as (a: Row, b: Row) => number;
+  const keyCmp = (pane === 'ports' ? portKeyCmp : pane === 'processes' ? processKeyCmp
+    : pane === 'namespaces' ? (a: NamespaceRow, b: NamespaceRow) => a.index - b.index : peerKeyCmp) as (a: Row, b: Row) => number;
   return { rows: [...rows].sort(compareRows<Row>(key, ascending, keyCmp)), total };
 }
 
@@ -211,7 +216,7 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
     case 'sortNext': return { ...s, sortColumn: (s.sortColumn + 1) % SORT_COLUMNS.length, selected: 0 };
     case 'sortPrev': return { ...s, sortColumn: (s.sortColumn + SORT_COLUMNS.length - 1) % SORT_COLUMNS.length, selected: 0 };
     case 'sortReverse': return { ...s, ascending: !s.ascending, selected: 0 };
-    case 'togglePane': return { ...s, pane: nextPane(s), selected: 0 };
+    case 'togglePane': return { ...s, pane: nextPane(s, !!env.snap?.namespaces), selected: 0 };
     case 'up': return { ...s, selected: clamp(s.selected - 1, 0, last()) };
     case 'down': return { ...s, selected: clamp(s.selected + 1, 0, last()) };
     case 'pageUp': return { ...s, selected: clamp(s.selected - page, 0, last()) };
@@ -220,10 +225,14 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
     case 'end': return { ...s, selected: last() };
     case 'drill': {
       // a port: its peers (and processes); a process: its ports (and peers)
-      if (s.focus || (s.pane !== 'ports' && s.pane !== 'processes')) return s;
+      if (s.focus || (s.pane !== 'ports' && s.pane !== 'processes' && s.pane !== 'namespaces')) return s;
       const rows = paneRows(env.snap, s.pane, s.sortColumn, s.ascending).rows;
       const row = rows[Math.min(s.selected, rows.length - 1)];
       if (!row) return s;
+      if (s.pane === 'namespaces') {
+        const ns = env.snap?.namespaces?.[(row as NamespaceRow).index];
+        return ns ? { ...s, focus: { netns: ns.inode }, pane: 'ports', selected: 0 } : s;
+      }
       if (s.pane === 'processes') return { ...s, focus: { pid: (row as ProcessRow).pid }, pane: 'ports', selected: 0 };
       const p = row as PortRow;
       return { ...s, focus: { port: p.port, direction: p.direction }, pane: 'peers', selected: 0 };
@@ -236,6 +245,11 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
       return { ...s, trend: typeof key === 'number' ? key : TOTAL_SERIES };
     }
     case 'hideZero': return { ...s, hideZero: !s.hideZero };
+    case 'allNetns': {
+      // leaving every namespace: a namespace's drill-down and the namespaces table go with it
+      const leave = s.allNetns && (s.pane === 'namespaces' || (s.focus !== null && 'netns' in s.focus));
+      return { ...s, allNetns: !s.allNetns, ...(leave ? { pane: 'ports' as const, focus: null, selected: 0 } : {}) };
+    }
     default: return s;
   }
 }
@@ -244,8 +258,9 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
  * ports → hosts → host:port → processes → ports; in a port's drill-down its hosts → host:port →
  * processes; in a process's drill-down its ports → hosts → host:port.
  */
-function nextPane(s: ViewState): Pane {
-  const cycle: readonly Pane[] = !s.focus ? PANES : 'pid' in s.focus ? PANES.filter((p) => p !== 'processes') : PANES.filter((p) => p !== 'ports');
+function nextPane(s: ViewState, namespaces: boolean): Pane {
+  const all: readonly Pane[] = namespaces && !s.focus ? [...PANES, 'namespaces'] : PANES;
+  const cycle = !s.focus || 'netns' in s.focus ? all : 'pid' in s.focus ? all.filter((p) => p !== 'processes') : all.filter((p) => p !== 'ports');
   return cycle[(cycle.indexOf(s.pane) + 1) % cycle.length];
 }
 

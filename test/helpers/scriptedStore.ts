@@ -134,6 +134,7 @@ export class SnapshotScript {
       processes: [],
       processCount: 0,
       ownership: null,
+      namespaces: [],
     };
     const sampleMs = 15 + this.rand() * 10;
     return {
@@ -167,6 +168,7 @@ export class SnapshotScript {
       agesSince: null,
       attribution: null,
       processInfo: {},
+      namespaces: null,
     };
   }
 }

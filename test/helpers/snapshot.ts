@@ -18,6 +18,7 @@ export function snapshotOf(records: SocketRecord[], extra: Partial<Snapshot> = {
     agesSince: null,
     attribution: null,
     processInfo: {},
+    namespaces: null,
     ...extra,
   };
 }

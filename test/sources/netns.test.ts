@@ -109,7 +109,7 @@ describe('AllNetnsSource over a fake /proc', () => {
     const src = make();
     const t = new SocketTable(2);
     const r = await src.read(t);
-    assert.deepEqual(src.namespaces, [
+    assert.deepEqual(src.namespaces.map(({ readAt: _, ...e }) => e), [
       { inode: 500, pids: [42], reader: process.pid, label: 'tcptally', own: true, rows: 3 },
       { inode: 600, pids: [30], reader: 30, label: 'db', own: false, rows: 1 },
       { inode: 700, pids: [20, 21], reader: 20, label: 'app', own: false, rows: 2 },
@@ -167,6 +167,33 @@ describe('AllNetnsSource over a fake /proc', () => {
     assert.equal(src.stats.failed, 1);
     assert.match(src.stats.lastError ?? '', /30\/net\/tcp/);
     assert.equal(t.n, 5);
+  });
+
+  test('a zero budget reads one other namespace per sample, least recently read first; the others keep their last rows', async () => {
+    tree();
+    let clock = 1000;
+    const src = new AllNetnsSource({ own: new FakeSource([ownRows]), procRoot: root, budgetMs: 0, now: () => clock });
+    const t = new SocketTable(2);
+    const at = () => src.namespaces.filter((e) => !e.own).map((e) => [e.inode, e.readAt, e.rows]);
+    await src.read(t);
+    assert.deepEqual(at(), [[600, 1000, 1]], 'first sample: one namespace (600 sorts first among the never read)');
+    clock = 2000;
+    await src.read(t);
+    assert.deepEqual(at(), [[600, 1000, 1], [700, 2000, 2]], 'second: the never-read one; 600 keeps its rows');
+    clock = 3000;
+    await src.read(t);
+    assert.deepEqual(at(), [[600, 3000, 1], [700, 2000, 2]], 'third: the least recently read');
+    assert.equal(t.n, 3 + 1 + 2, 'every namespace\'s rows are in the table');
+  });
+
+  test('foreign off: our own namespace only, no listing', async () => {
+    tree();
+    const src = make();
+    src.foreign = false;
+    const t = new SocketTable(2);
+    await src.read(t);
+    assert.equal(t.n, 3);
+    assert.deepEqual(src.namespaces, []);
   });
 });
 

@@ -40,6 +40,7 @@ const BOUND: [Context, string, ActionId][] = [
   ['main', '=', 'slower'], // + without shift
   ['main', 't', 'trend'],
   ['main', 'z', 'hideZero'],
+  ['main', 'n', 'allNetns'],
 
   ['help', 'q', 'quit'],
   ['help', 'ctrl+c', 'quit'],

@@ -2,7 +2,8 @@ import { Box, Text } from 'ink';
 import type { Services } from '../../model/services.js';
 import { KEY_STATE_COLUMNS, stateByCode } from '../../model/states.js';
 import { shortId } from '../../model/owners.js';
-import { AGE_STATES, type PortRow, type ProcessRow } from '../../model/tally.js';
+import { AGE_STATES, type NamespaceRow, type PortRow, type ProcessRow } from '../../model/tally.js';
+import type { NetnsInfo } from '../../sources/allnetns.js';
 import type { ProcessInfo } from '../../sources/owners.js';
 import type { Focus } from '../../store/store.js';
 import { count, duration, padRight, truncate } from '../format.js';
@@ -11,9 +12,11 @@ import { useTheme } from '../theme.js';
 export interface DrillTitleProps {
   focus: Focus;
   /** The port's or the process's row in the snapshot (absent when it has no sockets now). */
-  row: PortRow | ProcessRow | undefined;
+  row: (PortRow | ProcessRow | Pick<NamespaceRow, 'total' | 'states'>) & { oldest?: number[] } | undefined;
   /** What the process is, for a process's drill-down. */
   info: ProcessInfo | undefined;
+  /** The namespace, for a namespace's drill-down. */
+  netns?: NetnsInfo;
   services: Services;
   /** The snapshot's time, and since when socket ages are tracked (null: not tracked). */
   now: number;
@@ -25,7 +28,7 @@ export interface DrillTitleProps {
  * How old the oldest socket of each AGE_STATES state is: "ESTABLISHED 5m12s  CLOSE_WAIT ≥3m04s". A "≥"
  * marks a socket that was there when tcptally started: its age is at least that.
  */
-export function oldestText(row: PortRow | ProcessRow | undefined, now: number, since: number, ascii: boolean): string {
+export function oldestText(row: { oldest?: number[] } | undefined, now: number, since: number, ascii: boolean): string {
   const parts = AGE_STATES.map((code, i) => {
     const first = row?.oldest?.[i] ?? 0;
     const age = first === 0 ? '-' : `${first <= since ? (ascii ? '>=' : '≥') : ''}${duration(now - first)}`;
@@ -35,10 +38,12 @@ export function oldestText(row: PortRow | ProcessRow | undefined, now: number, s
 }
 
 /** The drill-down's title: the port, its service and direction, its total and key states; then the ages of its oldest sockets. */
-export function DrillTitle({ focus, row, info, services, now, agesSince, width }: DrillTitleProps) {
+export function DrillTitle({ focus, row, info, netns, services, now, agesSince, width }: DrillTitleProps) {
   const { ascii } = useTheme();
   let subject: string;
-  if ('pid' in focus) {
+  if ('netns' in focus) {
+    subject = `namespace ${netns ? `${netns.label} ` : ''}net:[${focus.netns}]`;
+  } else if ('pid' in focus) {
     const c = info?.container;
     subject = `process ${info ? `${info.command}[${focus.pid}] user ${info.user}${c ? ` ${c.runtime} ${shortId(c)}` : ''}` : `${focus.pid} (exited)`}`;
   } else {

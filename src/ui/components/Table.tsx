@@ -2,7 +2,8 @@ import { Box, Text } from 'ink';
 import { KEY_STATE_COLUMNS } from '../../model/states.js';
 import type { Services } from '../../model/services.js';
 import { shortId } from '../../model/owners.js';
-import type { Owned, PeerRow, PortRow, ProcessRow } from '../../model/tally.js';
+import type { NamespaceRow, Owned, PeerRow, PortRow, ProcessRow } from '../../model/tally.js';
+import type { NetnsInfo } from '../../sources/allnetns.js';
 import type { ProcessInfo } from '../../sources/owners.js';
 import { count, padLeft, padRight, textWidth, truncate } from '../format.js';
 import { accent, useTheme } from '../theme.js';
@@ -23,9 +24,20 @@ export interface TableProps {
   services: Services;
   /** What the pids in the rows are; null when owners are not looked up (no OWNER column). */
   processInfo: Record<number, ProcessInfo> | null;
+  /** The namespaces the namespace rows index (with every namespace read), and the snapshot's time. */
+  namespaces?: readonly NetnsInfo[] | null;
+  now?: number;
 }
 
-type Row = PortRow | PeerRow | ProcessRow;
+type Row = PortRow | PeerRow | ProcessRow | NamespaceRow;
+
+/** A namespace row's key text: its label, inode and member count; how old its counts are when not read this sample. */
+function namespaceText(r: NamespaceRow, list: readonly NetnsInfo[] | null | undefined, now: number): string {
+  const e = list?.[r.index];
+  if (!e) return `#${r.index}`;
+  const age = e.own || e.readAt >= now ? '' : `  (${Math.max(1, Math.round((now - e.readAt) / 1000))}s ago)`;
+  return `${e.own ? '* ' : ''}${e.label}  net:[${e.inode}]  ${e.pids.length} pids${age}`;
+}
 
 /** The OWNER column (ports and peers, when owners are looked up and the terminal has room). */
 const OWNER_WIDTH = 20;
@@ -64,6 +76,7 @@ const KEY_HEADERS: Record<Pane, string> = {
   peers: 'REMOTE HOST',
   peerPorts: 'REMOTE HOST:PORT',
   processes: '    PID COMMAND  USER  CONTAINER',
+  namespaces: 'NAMESPACE (* ours)',
 };
 
 function peerText(peer: PeerRow): string {
@@ -77,12 +90,13 @@ function peerText(peer: PeerRow): string {
  * columns leave (longer names and addresses are cut). `text` is the part before the direction; one
  * more cell at the end takes the sort marker in the header and separates the TOTAL column.
  */
-function keyColumn(pane: Pane, rows: readonly Row[], services: Services, width: number, info: Record<number, ProcessInfo> | null): { text: number; width: number } {
+function keyColumn(pane: Pane, rows: readonly Row[], services: Services, width: number, info: Record<number, ProcessInfo> | null, nsText: (r: Row) => string): { text: number; width: number } {
   const extra = pane === 'ports' ? DIR_WIDTH + 1 : 1;
   let content = 0;
   for (const r of rows) {
     const n = pane === 'ports' ? PORT_WIDTH + textWidth(services.nameOf((r as PortRow).port) ?? '')
-      : pane === 'processes' ? textWidth(processText(r as ProcessRow, info)) : textWidth(peerText(r as PeerRow));
+      : pane === 'processes' ? textWidth(processText(r as ProcessRow, info))
+      : pane === 'namespaces' ? textWidth(nsText(r)) : textWidth(peerText(r as PeerRow));
     if (n > content) content = n;
   }
   const header = KEY_HEADERS[pane].length;
@@ -91,8 +105,9 @@ function keyColumn(pane: Pane, rows: readonly Row[], services: Services, width: 
 }
 
 /** The key cell of a row: " 5432 postgresql out " for ports, the address (and port) for peers. */
-function keyCell(pane: Pane, r: Row, services: Services, cells: number, ascii: boolean, info: Record<number, ProcessInfo> | null): string {
+function keyCell(pane: Pane, r: Row, services: Services, cells: number, ascii: boolean, info: Record<number, ProcessInfo> | null, text: (r: Row) => string): string {
   if (pane === 'processes') return padRight(truncate(processText(r as ProcessRow, info), cells, ascii), cells + 1);
+  if (pane === 'namespaces') return padRight(truncate(text(r), cells, ascii), cells + 1);
   if (pane === 'ports') {
     const p = r as PortRow;
     const name = truncate(services.nameOf(p.port) ?? '', cells - PORT_WIDTH, ascii);
@@ -102,10 +117,11 @@ function keyCell(pane: Pane, r: Row, services: Services, cells: number, ascii: b
 }
 
 /** The ports / peers table: sorted, the selection highlighted, scrolled to keep it visible. */
-export function Table({ pane, rows, totalRows, sortColumn, ascending, selected, height, width, services, processInfo }: TableProps) {
+export function Table({ pane, rows, totalRows, sortColumn, ascending, selected, height, width, services, processInfo, namespaces, now = 0 }: TableProps) {
   const theme = useTheme();
-  const owner = processInfo !== null && pane !== 'processes' && width >= OWNER_MIN_TERMINAL;
-  const key = keyColumn(pane, rows, services, width - (owner ? OWNER_WIDTH : 0), processInfo);
+  const owner = processInfo !== null && pane !== 'processes' && pane !== 'namespaces' && width >= OWNER_MIN_TERMINAL;
+  const nsText = (r: Row) => namespaceText(r as NamespaceRow, namespaces, now);
+  const key = keyColumn(pane, rows, services, width - (owner ? OWNER_WIDTH : 0), processInfo, nsText);
   const keyWidth = key.width;
   const arrow = ascending ? (theme.ascii ? '^' : '▲') : theme.ascii ? 'v' : '▼';
   const sortKey = SORT_COLUMNS[sortColumn].key;
@@ -137,7 +153,7 @@ export function Table({ pane, rows, totalRows, sortColumn, ascending, selected, 
       {visible.length === 0 ? <Text wrap="truncate">{`  (no ${pane === 'ports' ? 'ports' : pane === 'processes' ? (processInfo ? 'processes' : 'owners: --no-owners') : 'peers'}${more})`}</Text> : null}
       {visible.map((r, i) => {
         const line =
-          keyCell(pane, r, services, key.text, theme.ascii, processInfo) +
+          keyCell(pane, r, services, key.text, theme.ascii, processInfo, nsText) +
           padLeft(count(r.total), TOTAL_WIDTH) +
           KEY_STATE_COLUMNS.map((c, k) => padLeft(r.states[c.code] ? count(r.states[c.code]) : '.', STATE_WIDTHS[k])).join('') +
           (owner ? `  ${truncate(ownerCell(r as Owned, processInfo!), OWNER_WIDTH - 2, theme.ascii)}` : '');
