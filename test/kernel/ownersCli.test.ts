@@ -112,3 +112,16 @@ test('--no-owners: no owner lookups, and owner filter words are refused', () => 
   }
   assert.match(err, /^tcptally: the filter names processes \(pid, comm, user, container\): drop --no-owners/);
 });
+
+test('as an unprivileged user: root\'s sockets are unattributed, never guessed, and every count stays exact', () => {
+  const asRoot = json('-f', SERVER_SIDE());
+  const out = execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, '--json', '--top', 'all', '-f', SERVER_SIDE()], { encoding: 'utf8' });
+  const j = JSON.parse(out);
+  assert.deepEqual(j.states, asRoot.states, 'counts do not depend on who reads them');
+  // every server-side socket has an inode and is held by root's processes: all of them unknown
+  const held = [...ssOwners(HOST, new Set([keep])).entries()].filter(([k, pids]) => k.split(' ')[1] === `${HOST}:${keep}` && pids.length > 0).length;
+  assert.equal(j.unattributed, held);
+  assert.deepEqual(j.processes, []);
+  const row = (j.ports as { port: number; direction: string; owners: unknown[] }[]).find((p) => p.port === keep && p.direction === 'in')!;
+  assert.deepEqual(row.owners, []);
+});
