@@ -13,13 +13,13 @@
 
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { EventEmitter } from 'node:events';
 import { Session } from 'node:inspector/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ScriptedStore, SnapshotScript } from '../test/helpers/scriptedStore.js';
 import { fmtMs, median, percentile, table } from './stats.js';
+import { FakeStdin, FakeTerminal } from '../test/helpers/fakeTerminal.js';
 
 type Entry = typeof import('./ui-frame-entry.js');
 type Variant = 'patched' | 'original';
@@ -47,30 +47,7 @@ const { values: opt } = parseArgs({
   },
 });
 
-class FakeTerminal extends EventEmitter {
-  readonly isTTY = true;
-  bytes = 0;
-  constructor(readonly columns: number, readonly rows: number) {
-    super();
-  }
-  write(s: string): boolean {
-    this.bytes += Buffer.byteLength(s);
-    return true;
-  }
-}
 
-class FakeStdin extends EventEmitter {
-  readonly isTTY = true;
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-  read() {
-    return null;
-  }
-}
 
 interface ChildResult {
   variant: Variant;

@@ -6,7 +6,6 @@
 
 import '../helpers/forceColor.js'; // first: chalk reads FORCE_COLOR when Ink loads it
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -22,6 +21,7 @@ import { ScreenWriter } from '../../src/ui/screen.js';
 import { ThemeContext } from '../../src/ui/theme.js';
 import { initialViewState } from '../../src/ui/viewState.js';
 import { ScriptedStore, SnapshotScript } from '../helpers/scriptedStore.js';
+import { FakeStdin, FakeTerminal } from '../helpers/fakeTerminal.js';
 
 type Transformer = (line: string, index: number) => string;
 type Op = { type: 'write'; x: number; y: number; text: string; transformers: Transformer[] } | { type: 'clip'; clip: object } | { type: 'unclip' };
@@ -101,35 +101,7 @@ function assertSame(frames: Frame[], what: string): void {
 
 // --- real frames: the App rendered by Ink, every Output Ink builds recorded ----------------------
 
-class FakeTerminal extends EventEmitter {
-  readonly isTTY = true;
-  constructor(readonly columns: number, readonly rows: number) {
-    super();
-  }
-  write(): boolean {
-    return true;
-  }
-}
 
-class FakeStdin extends EventEmitter {
-  readonly isTTY = true;
-  private data: string | null = null;
-  write(s: string) {
-    this.data = s;
-    this.emit('readable');
-  }
-  read() {
-    const d = this.data;
-    this.data = null;
-    return d;
-  }
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-}
 
 const WIDE_SERVICE = '日本語サービス 7000/tcp\nçafé-ünï 7001/tcp';
 
