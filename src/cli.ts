@@ -88,7 +88,9 @@ async function main(): Promise<void> {
     if (err instanceof FilterError) fail(EXIT_USAGE, `bad filter: ${err.message}`);
     throw err;
   }
-  if (!cfg.owners && usesOwners(filter)) fail(EXIT_USAGE, 'the filter names processes (pid, comm, user, container): drop --no-owners');
+  if (usesOwners(filter) && (!cfg.owners || cfg.source === 'si')) {
+    fail(EXIT_USAGE, `the filter names processes (pid, comm, user, container): ${cfg.owners ? 'systeminformation has no socket inodes' : 'drop --no-owners'}`);
+  }
 
 
   const interactive = cfg.mode === 'dashboard' && (cfg.forceDashboard || canRunDashboard(process.env));

@@ -138,6 +138,8 @@ export interface Tally {
   ownership: Ownership | null;
   /** Per namespace (with --all-netns), by the same sort; empty otherwise. */
   namespaces: NamespaceRow[];
+  /** A port's drill-down: that port's row, wherever the sort and the cut put it (undefined: no sockets now). */
+  focusPort?: PortRow;
 }
 
 
@@ -180,7 +182,9 @@ export class Tallier {
     const { filter, focus = null, sortBy = 'total', ascending = false, top = 0, firstSeen, owners: ownersOf, namespaces } = opts;
     const nsCount = namespaces ? namespaces.inodes.length : 0;
     const nsStates = new Uint32Array(nsCount * STATE_SLOTS);
-    const focusNs = focus && 'netns' in focus ? (namespaces ? namespaces.inodes.indexOf(focus.netns) : -2) : -1;
+    // -1: no namespace focus; -2: a namespace not in this sample (gone): nothing is counted
+    const nsAt = focus && 'netns' in focus && namespaces ? namespaces.inodes.indexOf(focus.netns) : -2;
+    const focusNs = focus && 'netns' in focus ? (nsAt >= 0 ? nsAt : -2) : -1;
     const oldest = firstSeen ? (this.portOldest ??= new Float64Array(2 * 65536 * AGE_STATES.length)) : null;
     const n = t.n;
     const listen = this.listen;
@@ -322,6 +326,7 @@ export class Tallier {
       processCount: processes.length,
       ownership,
       namespaces: nsRows,
+      focusPort: focusKey >= 0 ? ports.find((p) => (p.direction === 'in' ? 0 : 65536) + p.port === focusKey) : undefined,
     };
   }
 }

@@ -95,6 +95,8 @@ export class Sampler implements Store {
   /** Bumped by start(): a loop from before a stop() that wakes up late sees it is not the current one. */
   private generation = 0;
   private busy: Promise<Snapshot> | null = null;
+  /** Bumped when what a read covers changes (every namespace or ours): a read begun before is stale. */
+  private readScope = 0;
 
   constructor(private readonly source: Source, opts: SamplerOptions) {
     this.query = { ...DEFAULT_QUERY, ...opts.query, intervalMs: clampInterval(opts.query.intervalMs) };
@@ -161,9 +163,11 @@ export class Sampler implements Store {
     if (!this.ownerIndex) return out;
     const add = (pid: number) => {
       if (pid in out) return;
-      const info = this.ownerIndex!.process(pid);
+      const info = this.ownerCtx!.process(pid) as ProcessInfo | null;
       if (info) out[pid] = info;
     };
+    const focus = this.query.focus;
+    if (focus && 'pid' in focus) add(focus.pid); // its drill-down names it even while it holds nothing
     for (const p of t.processes) add(p.pid);
     for (const list of [t.ports, t.peers, t.peerPorts]) for (const r of list) for (const o of r.owners ?? []) add(o.pid);
     return out;
@@ -177,7 +181,10 @@ export class Sampler implements Store {
   private async takeSample(): Promise<Snapshot> {
     const time = this.now();
     const t0 = this.clock.now();
+    const scope = this.readScope;
     const read = await this.source.read(this.table);
+    // the namespaces to read changed while this read ran: its rows are of the old setting, not published
+    if (scope !== this.readScope && this.snapshot) return this.snapshot;
     const t1 = this.clock.now();
     if (this.ownerIndex) {
       const budget = this.ownersBudgetMs ?? Math.max(10, 0.4 * (t1 - t0));
@@ -278,13 +285,20 @@ export class Sampler implements Store {
     if (change.intervalMs !== undefined) next.intervalMs = clampInterval(change.intervalMs);
     if (!next.filter) next.filterText = null;
     this.query = next;
-    const filterChanged = next.filter !== prev.filter || next.filterText !== prev.filterText;
+    // the same text parses to the same filter: compare the text (a query posted to the worker thread
+    // arrives with a new copy of the filter object every time)
+    const filterChanged = next.filterText !== prev.filterText || !next.filter !== !prev.filter;
+    // a namespace's own view counts other sockets: like a new filter, its history starts afresh
+    const netnsOf = (q: Query) => (q.focus && 'netns' in q.focus ? q.focus.netns : -1);
+    const scopeChanged = filterChanged || netnsOf(next) !== netnsOf(prev);
     const viewChanged = filterChanged || next.sortBy !== prev.sortBy || next.ascending !== prev.ascending ||
       !sameFocus(next.focus, prev.focus) || next.top !== prev.top;
     const trendChanged = next.trendSeries !== prev.trendSeries || next.trendPoints !== prev.trendPoints;
     if (next.allNetns !== prev.allNetns && this.source.foreign !== undefined) {
-      // the other namespaces are read from the next sample on; what is counted changes: history restarts
+      // the other namespaces are read from the next sample on; what is counted changes: history restarts,
+      // and a read under way with the old setting is not published (see takeSample)
       this.source.foreign = next.allNetns;
+      this.readScope++;
       this.history = new History(this.history.capacity);
       this.prevStates = null;
     }
@@ -293,14 +307,14 @@ export class Sampler implements Store {
       this.history = new History(historyCapacity(next.intervalMs, this.historySeconds));
       this.restartTimer();
     }
-    if (filterChanged) {
-      this.predicate = next.filter ? compileFilter(next.filter, this.ownerCtx) : undefined;
+    if (filterChanged) this.predicate = next.filter ? compileFilter(next.filter, this.ownerCtx) : undefined;
+    if (scopeChanged) {
       this.history = new History(this.history.capacity);
       this.prevStates = null;
     }
     if (viewChanged) {
       this.viewVersion++;
-      this.resample(filterChanged);
+      this.resample(scopeChanged);
     } else if (trendChanged && this.snapshot) {
       this.publish({ ...this.snapshot, trend: this.trend() });
     }

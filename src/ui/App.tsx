@@ -8,7 +8,6 @@ import { Box, Text, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { Services } from '../model/services.js';
 import { STATE_SLOTS, TCP_STATES } from '../model/states.js';
-import type { PortRow } from '../model/tally.js';
 import type { Snapshot, Store } from '../store/store.js';
 import { CountersStrip } from './components/CountersStrip.js';
 import { DrillTitle } from './components/DrillTitle.js';
@@ -90,7 +89,10 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
 
   // what the next key burst acts on: read when it arrives, handed to the reducer as data
   const envRef = useRef<KeyEnv>({ snap: null, page: 1, helpLines: 0, helpPage: 1 });
-  envRef.current = { snap, page: layout.tableRows, helpLines: help?.length ?? 0, helpPage: layout.lines - 1, resolvePort: services.portOf };
+  envRef.current = {
+    snap, page: layout.tableRows, helpLines: help?.length ?? 0, helpPage: layout.lines - 1, resolvePort: services.portOf,
+    owners: snap ? snap.attribution !== null : undefined,
+  };
   // one stable handler: an inline closure would re-subscribe stdin on every render (Ink 6.8)
   const onInput = useCallback((input: string, key: Key) => {
     dispatch({ type: 'keys', keys: keyNames(input, key), env: envRef.current });
@@ -110,7 +112,7 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
   const focusRow = !focus || !snap ? undefined
     : 'pid' in focus ? snap.tally.processes.find((p) => p.pid === focus.pid)
     : 'netns' in focus ? { total: snap.tally.total, states: snap.tally.states }
-    : snap.tally.ports.find((p: PortRow) => p.port === focus.port && p.direction === focus.direction);
+    : snap.tally.focusPort;
   const processInfo = snap?.attribution ? snap.processInfo : null;
   const note = [view.paused ? 'PAUSED' : '', view.focus ? 'Esc back' : ''].filter(Boolean).join(' ');
   return (

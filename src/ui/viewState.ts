@@ -4,7 +4,7 @@
  * (filter, sort, drill-down, interval, trend) is derived from this state by App.
  */
 
-import { FilterError, MAX_FILTER_LENGTH, parseFilter, type FilterNode } from '../model/filter.js';
+import { FilterError, MAX_FILTER_LENGTH, parseFilter, usesOwners, type FilterNode } from '../model/filter.js';
 import { TOTAL_SERIES } from '../model/history.js';
 import { KEY_STATE_COLUMNS, TCP } from '../model/states.js';
 import { compareRows, peerKeyCmp, portKeyCmp, processKeyCmp, type NamespaceRow, type PeerRow, type PortRow, type ProcessRow, type SortKey } from '../model/tally.js';
@@ -91,6 +91,8 @@ export interface KeyEnv {
   helpLines: number;
   helpPage: number;
   resolvePort?: (name: string) => number | undefined;
+  /** Owners are looked up (false: --no-owners, or a source without inodes): owner filter words are refused. */
+  owners?: boolean;
 }
 
 export type ViewAction =
@@ -104,7 +106,9 @@ export const PROMPT_MAX = MAX_FILTER_LENGTH;
 
 function validate(text: string, env: KeyEnv): { node: FilterNode | null; error: string | null } {
   try {
-    return { node: parseFilter(text, { resolvePort: env.resolvePort }), error: null };
+    const node = parseFilter(text, { resolvePort: env.resolvePort });
+    if (env.owners === false && usesOwners(node)) return { node: null, error: 'pid, comm, user and container need owners (off: --no-owners)' };
+    return { node, error: null };
   } catch (e) {
     if (e instanceof FilterError) return { node: null, error: e.short };
     throw e;

@@ -153,3 +153,12 @@ test('with owners: rows carry their largest owner shares and unknown owners; a p
   assert.deepEqual(p80.processes, []);
   assert.equal(tally(tableOf(recs)).ownership, null, 'no owners asked: no split claimed');
 });
+
+test('a port\'s drill-down row is there wherever the sort and the cut put it', () => {
+  const recs: SocketRecord[] = Array.from({ length: 30 }, (_, i) => ({ family: 4 as const, state: 1, laddr: '10.0.0.1', lport: 40000 + i, raddr: '10.0.0.9', rport: 1000 + (i % 10) }));
+  recs.push({ family: 4, state: 8, laddr: '10.0.0.1', lport: 50000, raddr: '10.0.0.9', rport: 7777 });
+  const t = tally(tableOf(recs), { top: 2, focus: { port: 7777, direction: 'out' } });
+  assert.equal(t.ports.length, 2);
+  assert.ok(!t.ports.some((p) => p.port === 7777), 'cut from the list (it has the fewest sockets)');
+  assert.deepEqual(t.focusPort && [t.focusPort.port, t.focusPort.total, t.focusPort.states[8]], [7777, 1, 1]);
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseFilter } from '../../src/model/filter.js';
-import type { SocketRecord } from '../../src/model/table.js';
+import type { SocketRecord, SocketTable } from '../../src/model/table.js';
 import { Sampler } from '../../src/sampler/sampler.js';
 import type { Snapshot } from '../../src/store/store.js';
 import { ClockedSource, FakeClock } from '../helpers/fakeClock.js';
@@ -218,4 +218,60 @@ test('with trackAges, port rows carry their oldest sockets across samples; witho
   const plain = await new Sampler(new FakeSource(frames), { query: { intervalMs: 1000 } }).sample();
   assert.equal(plain.agesSince, null);
   assert.equal(plain.tally.ports[0].oldest, undefined);
+});
+
+test('a query that arrives as a copy (from another thread) with the same filter keeps the history', async () => {
+  let clock = 0;
+  const f = parseFilter('tw');
+  const s = new Sampler(new FakeSource([tw(1), tw(2), tw(3)]), { query: { intervalMs: 1000, filterText: 'tw', filter: f, trendSeries: 6, trendPoints: 10 }, now: () => (clock += 1000) });
+  for (let i = 0; i < 3; i++) await s.sample();
+  s.setQuery({ filterText: 'tw', filter: structuredClone(f), sortBy: 6 });
+  assert.deepEqual(s.getSnapshot()!.trend.values, [1, 2, 3], 'a sort change is not a new filter');
+  s.setQuery({ filterText: 'tw or estab', filter: parseFilter('tw or estab') });
+  assert.deepEqual(s.getSnapshot()!.trend.values, [], 'a new filter restarts it');
+});
+
+/** A source over two namespaces (index 0 ours, 1 another), whose other namespaces can be turned on. */
+class TwoNamespaces extends FakeSource {
+  foreign = false;
+  namespaces: { inode: number; pids: number[]; reader: number; label: string; own: boolean; rows: number; readAt: number }[] = [];
+  override async read(t: SocketTable) {
+    const foreign = this.foreign; // what this read covers is decided when it begins
+    const r = await super.read(t);
+    // the first row is ours; with the others on, the rest belong to namespace 1
+    for (let i = 0; i < t.n; i++) t.netns[i] = foreign && i > 0 ? 1 : 0;
+    if (!foreign) t.n = Math.min(t.n, 1);
+    this.namespaces = foreign
+      ? [{ inode: 100, pids: [1], reader: 1, label: 'us', own: true, rows: 1, readAt: 0 }, { inode: 200, pids: [2], reader: 2, label: 'them', own: false, rows: t.n - 1, readAt: 0 }]
+      : [];
+    return r;
+  }
+}
+
+test('a namespace\'s own view counts only its sockets, restarts the history, and counts nothing once it is gone', async () => {
+  let clock = 0;
+  const src = new TwoNamespaces([tw(4)]);
+  const s = new Sampler(src, { query: { intervalMs: 1000, allNetns: true, trendSeries: 0, trendPoints: 10 }, now: () => (clock += 1000) });
+  await s.sample();
+  await s.sample();
+  assert.equal(s.getSnapshot()!.tally.total, 4);
+  s.setQuery({ focus: { netns: 200 } });
+  let snap = s.getSnapshot()!;
+  assert.equal(snap.tally.total, 3);
+  assert.deepEqual(snap.trend.values, [], 'another view: its own history');
+  assert.deepEqual(snap.deltas, new Array(12).fill(0), 'no false change on entering it');
+  s.setQuery({ focus: { netns: 999 } });
+  assert.equal(s.getSnapshot()!.tally.total, 0, 'a namespace that is not there counts nothing, never the whole box');
+});
+
+test('turning the other namespaces on while a read is under way: that read is not published', async () => {
+  const slow = new TwoNamespaces([tw(4)], 50);
+  const t = new Sampler(slow, { query: { intervalMs: 1000 } });
+  await t.sample();
+  const pending = t.sample();
+  t.setQuery({ allNetns: true }); // during the read
+  const got = await pending;
+  assert.equal(got.seq, 1, 'the read under the old setting gave no new snapshot');
+  assert.equal((await t.sample()).tally.total, 4, 'the next read covers every namespace');
+  t.close();
 });

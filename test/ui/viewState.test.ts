@@ -209,3 +209,10 @@ test('pause, interval steps, hide zero, quit', () => {
   assert.equal(s.hideZero, true);
   assert.equal(run(s, 'quit').quit, true);
 });
+
+test('without owners the prompt refuses owner words, with its reason', () => {
+  const s = reduce(keys(init(), '/'), { type: 'keys', keys: keyNames('pid 1', { ...NO_KEY }), env: { ...env, owners: false } });
+  assert.match(s.prompt!.error!, /need owners/);
+  const ok = reduce(keys(init(), '/'), { type: 'keys', keys: keyNames('pid 1', { ...NO_KEY }), env });
+  assert.equal(ok.prompt!.error, null);
+});
