@@ -239,7 +239,7 @@ async function runCheck(cfg: Config, init: SamplerInit): Promise<void> {
   }
   const samples = Math.max(cfg.count, rules.some((r) => r.metric.kind === 'rate') ? 2 : 1);
   let worst: { status: CheckStatus; line: string } | null = null;
-  // the sampler reuses its arrays from sample to sample: keep a copy of what a rate needs
+  // keep only what a rate needs from the previous sample (a copy: never the sampler's own arrays)
   let prev: RuleInputs | null = null;
   try {
     for (let i = 0; i < samples; i++) {
