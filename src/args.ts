@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { clip } from './model/clip.js';
 import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH } from './model/filter.js';
+import { parseRule, RuleError, type Level, type Rule } from './model/rules.js';
 import type { SourceChoice } from './sources/types.js';
 
 export class UsageError extends Error {
@@ -12,7 +13,7 @@ export class UsageError extends Error {
   }
 }
 
-export type Mode = 'dashboard' | 'once' | 'json' | 'help' | 'version';
+export type Mode = 'dashboard' | 'once' | 'json' | 'check' | 'help' | 'version';
 
 export interface Config {
   mode: Mode;
@@ -33,6 +34,8 @@ export interface Config {
   owners: boolean;
   /** Every network namespace on the box (--all-netns). */
   allNetns: boolean;
+  /** --warn / --crit rules, in the order given (--check). */
+  rules: Rule[];
 }
 
 export const HELP = `tcptally — live TCP sockets by state, ports and peers (exact: counts equal ss's)
@@ -45,6 +48,11 @@ Modes (default: the dashboard on a terminal, --once into a pipe):
       --json              print one JSON object and exit
       --count N           print N samples (NDJSON with --json), one per interval
       --watch             print a sample every interval until interrupted
+      --check             a monitoring-plugin check (Nagios, Icinga, Sensu, cron): one
+                          line "TCPTALLY STATUS - … | perfdata", exit 0 OK, 1 WARNING,
+                          2 CRITICAL, 3 UNKNOWN; with --count N, N samples, worst wins
+      --warn RULE         with --check: warning when RULE holds (repeatable)
+      --crit RULE         with --check: critical when RULE holds (repeatable)
 Options:
   -i, --interval SEC      seconds between samples, 0.1 to 3600 (default 1)
   -f, --filter EXPR       ss-style filter, e.g. "state time-wait and dport = 5432";
@@ -69,8 +77,14 @@ big; state X, exclude X; sport|dport|port [OP] N; src|dst|addr|host ADDR[/PREFIX
 v4 v6; and or not ( ). OP: = != < > <= >=. At most ${MAX_FILTER_LENGTH} characters and
 ${MAX_FILTER_DEPTH} nested "(" / "not".
 
+Rules (also one "warn RULE" / "crit RULE" a line in $XDG_CONFIG_HOME/tcptally/config,
+else ~/.config/tcptally/config): STATE OP N, STATE:PORT OP N, rate(STATE) OP N (per
+second), total OP N, conntrack OP N[%]; OP: > >= < <=. E.g. "CLOSE_WAIT:8080 > 100",
+"rate(TIME_WAIT) > 200", "conntrack > 80%" (default: warn at 80 %, crit at 90 %).
+
 Exit codes: 0 ok, 1 runtime error (cannot read sockets, no such pid), 2 usage error,
-130 / 143 ended by SIGINT (Ctrl-C in --watch, --count) / SIGTERM, 129 SIGHUP (dashboard).`;
+130 / 143 ended by SIGINT (Ctrl-C in --watch, --count) / SIGTERM, 129 SIGHUP (dashboard).
+With --check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also a bad rule or option).`;
 
 const OPTIONS = {
   once: { type: 'boolean' },
@@ -88,6 +102,9 @@ const OPTIONS = {
   'no-owners': { type: 'boolean' },
   'all-netns': { type: 'boolean' },
   dashboard: { type: 'boolean' },
+  check: { type: 'boolean' },
+  warn: { type: 'string', multiple: true },
+  crit: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -96,9 +113,9 @@ type OptionName = keyof typeof OPTIONS;
 
 interface Values {
   once?: boolean; json?: boolean; watch?: boolean; ascii?: boolean; 'no-color'?: boolean; 'no-owners'?: boolean; 'all-netns'?: boolean;
-  dashboard?: boolean; help?: boolean; version?: boolean;
+  dashboard?: boolean; help?: boolean; version?: boolean; check?: boolean;
   count?: string; interval?: string; source?: string; pid?: string; top?: string; history?: string;
-  filter?: string[];
+  filter?: string[]; warn?: string[]; crit?: string[];
 }
 
 /** Rows in each ports / peers list when --top is not given. */
@@ -143,12 +160,18 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
   let mode: Mode = 'dashboard';
   if (v.help) mode = 'help';
   else if (v.version) mode = 'version';
+  else if (v.check) mode = 'check';
   else if (v.json) mode = 'json';
   else if (v.once || v.count !== undefined || v.watch) mode = 'once';
   if (v.dashboard && (v.json || v.once || v.count !== undefined || v.watch)) {
     throw new UsageError('--dashboard cannot be combined with --once, --json, --count or --watch');
   }
   if (v.watch && v.count !== undefined) throw new UsageError('--watch and --count cannot be combined');
+  if (v.check && (v.json || v.once || v.watch || v.dashboard)) {
+    throw new UsageError('--check cannot be combined with --once, --json, --watch or --dashboard');
+  }
+  if (!v.check && (v.warn || v.crit)) throw new UsageError(`--${v.warn ? 'warn' : 'crit'} needs --check`);
+  const rules = [...ruleList(v.warn, 'warning'), ...ruleList(v.crit, 'critical')];
 
   const source = (v.source ?? 'auto') as SourceChoice;
   if (!['auto', 'netlink', 'proc', 'si'].includes(source)) {
@@ -179,7 +202,19 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
     allNetns: !!v['all-netns'],
     historySeconds: v.history !== undefined ? num('--history', v.history, 10, 86_400, true) : 600,
     forceDashboard: !!v.dashboard,
+    rules,
   };
+}
+
+function ruleList(texts: string[] | undefined, level: Level): Rule[] {
+  return (texts ?? []).map((t) => {
+    try {
+      return parseRule(t, level);
+    } catch (err) {
+      if (err instanceof RuleError) throw new UsageError(err.message);
+      throw err;
+    }
+  });
 }
 
 function parseTop(raw: string): number | 'all' {

@@ -12,6 +12,9 @@ import { toJson } from './output/json.js';
 import { openSampler, type SamplerInit } from './sampler/open.js';
 import type { Sampler } from './sampler/sampler.js';
 import { checkProcNet, SourceError } from './sources/index.js';
+import { readConntrack } from './sources/conntrack.js';
+import { ConfigError, evaluate, parseRulesConfig, type Rule, type RuleInputs, type RuleResult } from './model/rules.js';
+import { CHECK_UNKNOWN, formatCheck, formatUnknown, statusOf, withDefaults, type CheckStatus } from './output/check.js';
 import type { Snapshot } from './store/store.js';
 
 export const EXIT_OK = 0;
@@ -36,7 +39,35 @@ export function loadServices(path = '/etc/services'): Services {
   }
 }
 
+/** --check could not check: the UNKNOWN line on stdout (what the monitor reads), the message on stderr, exit 3. */
+function unknown(message: string): never {
+  process.stdout.write(`${formatUnknown(message)}\n`);
+  process.stderr.write(`tcptally: ${message}\n`);
+  process.exit(CHECK_UNKNOWN);
+}
+
+/** The rules file: $XDG_CONFIG_HOME/tcptally/config, else ~/.config/tcptally/config (null: no HOME either). */
+export function configPath(env: NodeJS.ProcessEnv): string | null {
+  if (env.XDG_CONFIG_HOME) return `${env.XDG_CONFIG_HOME}/tcptally/config`;
+  return env.HOME ? `${env.HOME}/.config/tcptally/config` : null;
+}
+
+/** The config file's rules; none when it does not exist; a ConfigError for a bad line; an unreadable file throws. */
+function loadConfigRules(env: NodeJS.ProcessEnv): Rule[] {
+  const path = configPath(env);
+  if (!path) return [];
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new ConfigError(0, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return parseRulesConfig(text);
+}
+
 function fail(code: number, message: string): never {
+  if (checkMode) unknown(message);
   const hint = code === EXIT_USAGE ? ' (try tcptally --help)' : '';
   process.stderr.write(`tcptally: ${message}${hint}\n`);
   process.exit(code);
@@ -55,6 +86,9 @@ async function loadDashboard(): Promise<DashboardModule> {
   if (existsSync(bundle)) return (await import(bundle.href)) as DashboardModule;
   return import('./ui/run.js');
 }
+
+/** --check was asked for: every failure is UNKNOWN (3), as monitors expect, not the usual exit codes. */
+const checkMode = process.argv.slice(2).includes('--check');
 
 async function main(): Promise<void> {
   // a closed pipe (tcptally --json --watch | head -1) is a normal end, not an error
@@ -135,6 +169,8 @@ async function main(): Promise<void> {
     process.exit(code);
   }
 
+  if (cfg.mode === 'check') return runCheck(cfg, init);
+
   const rows = listRows(cfg); // rows of each ports / peers list printed (Infinity: --top all)
   let sampler: Sampler;
   try {
@@ -186,10 +222,53 @@ async function main(): Promise<void> {
   }
 }
 
+/** --check: N samples (two at least when a rule is a rate), rules evaluated on each, the worst one printed. */
+async function runCheck(cfg: Config, init: SamplerInit): Promise<void> {
+  let rules: Rule[];
+  try {
+    rules = withDefaults([...cfg.rules, ...loadConfigRules(process.env)]);
+  } catch (err) {
+    if (err instanceof ConfigError) unknown(err.message);
+    throw err;
+  }
+  let sampler: Sampler;
+  try {
+    // owners only when the filter names processes: the check needs counts, not the /proc/*/fd walk
+    sampler = await openSampler({ ...init, owners: init.owners && usesOwners(init.query.filter ?? null), ownersBudgetMs: Infinity, query: { ...init.query, top: 0 } });
+  } catch (err) {
+    if (err instanceof SourceError) unknown(err.message);
+    throw err;
+  }
+  const samples = Math.max(cfg.count, rules.some((r) => r.metric.kind === 'rate') ? 2 : 1);
+  let worst: { status: CheckStatus; line: string } | null = null;
+  // keep only what a rate needs from the previous sample (a copy: never the sampler's own arrays)
+  let prev: RuleInputs | null = null;
+  try {
+    for (let i = 0; i < samples; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, cfg.intervalMs));
+      const s = await sampler.sample();
+      const extra = { conntrack: cfg.pid === undefined ? readConntrack() : null };
+      const results: RuleResult[] = evaluate(rules, s, prev, extra);
+      const status = statusOf(results);
+      // worst wins; among equals the latest
+      if (!worst || status >= worst.status) worst = { status, line: formatCheck(results, s.tally, extra) };
+      prev = { time: s.time, tally: { total: s.tally.total, states: [...s.tally.states], ports: [] } };
+    }
+  } catch (err) {
+    if (err instanceof SourceError) unknown(err.message);
+    throw err;
+  } finally {
+    sampler.close();
+  }
+  process.stdout.write(`${worst!.line}\n`);
+  process.exitCode = worst!.status;
+}
+
 main().catch((err: unknown) => {
   // a bug, not a user's mistake: say so in one line, with the stack only on request
   const e = err as Error;
+  if (checkMode) process.stdout.write(`${formatUnknown(`internal error: ${e?.message ?? String(err)}`)}\n`);
   process.stderr.write(`tcptally: internal error: ${e?.message ?? String(err)}\n`);
   if (process.env.TCPTALLY_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
-  process.exit(EXIT_RUNTIME);
+  process.exit(checkMode ? CHECK_UNKNOWN : EXIT_RUNTIME);
 });

@@ -1,0 +1,104 @@
+/**
+ * --check: rule results → one line in the monitoring-plugins format (Nagios, Icinga, Sensu) and its exit
+ * status. `TCPTALLY CRITICAL - CLOSE_WAIT 812 > 500 | ESTABLISHED=40;;;0 … CLOSE_WAIT=812;100;500;0 … total=900;;;0`
+ * Perfdata: all eleven states and the total, with warn;crit where a rule on that count sets them, then
+ * one quoted item per other metric a rule names, and conntrack when it is loaded.
+ */
+
+import { metricLabel, parseRule, type Level, type Op, type Rule, type RuleExtra, type RuleResult } from '../model/rules.js';
+import { TCP_STATES } from '../model/states.js';
+import type { Tally } from '../model/tally.js';
+
+export const CHECK_OK = 0;
+export const CHECK_WARNING = 1;
+export const CHECK_CRITICAL = 2;
+export const CHECK_UNKNOWN = 3;
+export type CheckStatus = 0 | 1 | 2 | 3;
+
+const STATUS_WORD = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'] as const;
+
+/** Built-in fills, used unless a rule names conntrack. */
+export const DEFAULT_RULES: readonly Rule[] = [parseRule('conntrack > 80%', 'warning'), parseRule('conntrack > 90%', 'critical')];
+
+/** The rules in force: the given ones, plus the built-in conntrack fills unless a given rule names conntrack. */
+export function withDefaults(rules: readonly Rule[]): Rule[] {
+  return rules.some((r) => r.metric.kind === 'conntrack') ? [...rules] : [...rules, ...DEFAULT_RULES];
+}
+
+const LEVEL_STATUS: Record<Level, CheckStatus> = { warning: CHECK_WARNING, critical: CHECK_CRITICAL };
+
+export function statusOf(results: readonly RuleResult[]): CheckStatus {
+  let worst: CheckStatus = CHECK_OK;
+  for (const r of results) if (r.firing && LEVEL_STATUS[r.level] > worst) worst = LEVEL_STATUS[r.level];
+  return worst;
+}
+
+function num(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toFixed(1).replace(/\.0$/, '');
+}
+
+function shown(r: RuleResult): string {
+  const unit = r.rule.metric.kind === 'rate' ? '/s' : r.rule.percent ? '%' : '';
+  return `${metricLabel(r.rule.metric)} ${num(r.value ?? 0)}${unit} ${r.rule.op} ${num(r.threshold)}${unit}`;
+}
+
+/**
+ * A rule as a plugin threshold range (alert outside it): `> N` → `N`, `< N` → `N:`; for whole-number
+ * counts `>= N` → `N-1` and `<= N` → `N+1:`.
+ */
+export function rangeOf(op: Op, n: number): string {
+  switch (op) {
+    case '>': return num(n);
+    case '<': return `${num(n)}:`;
+    case '>=': return Number.isInteger(n) ? num(n - 1) : num(n);
+    case '<=': return Number.isInteger(n) ? `${num(n + 1)}:` : `${num(n)}:`;
+  }
+}
+
+function quote(label: string): string {
+  return /^[A-Za-z0-9_]+$/.test(label) ? label : `'${label}'`;
+}
+
+function perfItem(label: string, value: string, rules: readonly Rule[], min = '0', max = ''): string {
+  const first = (level: Level) => rules.find((r) => r.level === level);
+  const w = first('warning');
+  const c = first('critical');
+  const th = (r: Rule | undefined) => (r ? rangeOf(r.op, r.threshold) : '');
+  return `${quote(label)}=${value};${th(w)};${th(c)};${min}${max ? `;${max}` : ''}`;
+}
+
+export function formatCheck(results: readonly RuleResult[], tally: Pick<Tally, 'states' | 'total'>, extra: RuleExtra = {}): string {
+  const status = statusOf(results);
+  const firing = results.filter((r) => r.firing).sort((a, b) => LEVEL_STATUS[b.level] - LEVEL_STATUS[a.level]);
+  const text = firing.length === 0
+    ? `${tally.total} sockets, ${results.length} rules, none firing`
+    : firing.map((r) => (status === CHECK_CRITICAL && r.level === 'warning' ? `${shown(r)} (warning)` : shown(r))).join(', ');
+  const rules = results.map((r) => r.rule);
+  const perf: string[] = [];
+  for (const s of TCP_STATES) {
+    perf.push(perfItem(s.name, String(tally.states[s.code] ?? 0), rules.filter((r) => r.metric.kind === 'state' && r.metric.code === s.code)));
+  }
+  perf.push(perfItem('total', String(tally.total), rules.filter((r) => r.metric.kind === 'total')));
+  // every other metric a rule names, once (its value from the first result for it)
+  const seen = new Set<string>();
+  for (const r of results) {
+    const m = r.rule.metric;
+    if (m.kind === 'state' || m.kind === 'total' || m.kind === 'conntrack') continue;
+    const label = metricLabel(m);
+    if (seen.has(label) || r.value === null) continue;
+    seen.add(label);
+    perf.push(perfItem(label, num(r.value), rules.filter((x) => metricLabel(x.metric) === label), m.kind === 'rate' ? '' : '0'));
+  }
+  const ct = extra.conntrack;
+  if (ct) {
+    perf.push(perfItem('conntrack', String(ct.count), rules.filter((r) => r.metric.kind === 'conntrack' && !r.percent), '0', String(ct.max)));
+    const pct = ct.max > 0 ? (100 * ct.count) / ct.max : 0;
+    perf.push(perfItem('conntrack_fill', `${num(pct)}%`, rules.filter((r) => r.metric.kind === 'conntrack' && r.percent), '0', '100'));
+  }
+  return `TCPTALLY ${STATUS_WORD[status]} - ${text} | ${perf.join(' ')}`;
+}
+
+/** The UNKNOWN line: a check that could not be made. */
+export function formatUnknown(message: string): string {
+  return `TCPTALLY UNKNOWN - ${message.replace(/\|/g, '/').replace(/\s+/g, ' ')}`;
+}
