@@ -112,7 +112,9 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
   const focusRow = !focus || !snap ? undefined
     : 'pid' in focus ? snap.tally.processes.find((p) => p.pid === focus.pid)
     : 'netns' in focus ? { total: snap.tally.total, states: snap.tally.states }
-    : snap.tally.focusPort;
+    // the snapshot counted with this focus has it; one from just before the key (the re-count comes
+    // with the sample under way) has the port in its list
+    : snap.tally.focusPort ?? snap.tally.ports.find((p) => p.port === focus.port && p.direction === focus.direction);
   const processInfo = snap?.attribution ? snap.processInfo : null;
   const note = [view.paused ? 'PAUSED' : '', view.focus ? 'Esc back' : ''].filter(Boolean).join(' ');
   return (
