@@ -40,7 +40,9 @@ export async function samplerProbe(source: SourceChoice): Promise<{ name: string
 export function netlinkFloor(): { once: () => Promise<Timing>; close: () => void } {
   const require = createRequire(import.meta.url);
   const { RawNetlinkSocket } = require('netlink') as { RawNetlinkSocket: new (p: number, o: object) => { on: Function; off: Function; send: Function; close: Function } };
-  const sock = new RawNetlinkSocket(NETLINK_SOCK_DIAG, { recvBufferSize: 1 << 20 });
+  // received as the netlink source receives (fixed 32 KiB buffers, so 32 KiB datagrams), else the
+  // floor would pay for ~8× as many datagrams as tcptally does
+  const sock = new RawNetlinkSocket(NETLINK_SOCK_DIAG, { recvBufferSize: 1 << 20, messagePeeking: false, msgBufferSize: 32 * 1024 });
   let seq = 1000;
   const dump = (family: number) =>
     new Promise<void>((resolve) => {
