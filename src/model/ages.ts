@@ -28,6 +28,14 @@ class AgeTable {
     this.mask = size - 1;
   }
 
+  /** Empties the table for `capacity` keys, reusing its arrays when they are large enough. */
+  reset(capacity: number): AgeTable {
+    if (capacity > this.first.length) return new AgeTable(Math.max(capacity, this.first.length * 2));
+    this.n = 0;
+    this.slots.fill(-1);
+    return this;
+  }
+
   /** The slot for key `k` (words at k[at..at+W)): its id, or the bitwise complement of the free slot. */
   find(k: Uint32Array, at: number, h: number): number {
     let s = h & this.mask;
@@ -57,7 +65,17 @@ function hashKey(k: Uint32Array, at: number): number {
 }
 
 export class SocketAges {
+  /** States whose sockets are tracked (others get firstSeen 0: no hash, no memory); all when absent. */
+  private readonly tracked: Uint8Array | null;
+
+  constructor(states?: readonly number[]) {
+    this.tracked = states ? new Uint8Array(16) : null;
+    if (states) for (const c of states) this.tracked![c] = 1;
+  }
+
   private prev = new AgeTable(0);
+  /** The table the next update fills (two tables, swapped each update: nothing allocated per sample). */
+  private spare = new AgeTable(0);
   private readonly key = new Uint32Array(W);
   /** First-seen epoch ms of each row of the last table passed to update(), by row index. */
   firstSeen = new Float64Array(0);
@@ -74,9 +92,14 @@ export class SocketAges {
     if (this.since === 0) this.since = now;
     const n = t.n;
     if (this.firstSeen.length < n) this.firstSeen = new Float64Array(Math.max(n, this.firstSeen.length * 2));
-    const next = new AgeTable(n);
+    const next = this.spare.reset(n);
     const k = this.key;
+    const tracked = this.tracked;
     for (let i = 0; i < n; i++) {
+      if (tracked && tracked[t.state[i]] === 0) {
+        this.firstSeen[i] = 0;
+        continue;
+      }
       const inode = t.inode[i];
       if (inode !== 0) {
         k.fill(0, 0, 9);
@@ -98,6 +121,7 @@ export class SocketAges {
       next.insert(slot, k, 0, first);
       this.firstSeen[i] = first;
     }
+    this.spare = this.prev;
     this.prev = next;
   }
 }

@@ -177,6 +177,7 @@ export class Tallier {
   private portOldest: Float64Array | null = null;
   private readonly peers = new KeyCounter();
   private readonly peerPorts = new KeyCounter();
+  private readonly shares = new ShareCounters();
 
   tally(t: SocketTable, opts: TallyOptions = {}): Tally {
     const { filter, focus = null, sortBy = 'total', ascending = false, top = 0, firstSeen, owners: ownersOf, namespaces } = opts;
@@ -199,7 +200,7 @@ export class Tallier {
     peerPorts.clear();
     const focusKey = focus && 'port' in focus ? (focus.direction === 'in' ? 0 : 65536) + focus.port : -1;
     const focusPid = focus && 'pid' in focus ? focus.pid : -1;
-    const shares = ownersOf ? shareCounters() : null;
+    const shares = ownersOf ? this.shares.begin() : null;
     const procs = new Map<number, ProcAcc>();
     const ownership: Ownership | null = ownersOf ? { owned: 0, unreadable: 0, none: 0, pending: 0 } : null;
     const ageIndex = (st: number) => (firstSeen ? AGE_INDEX[st] : -1);
@@ -362,52 +363,101 @@ interface ProcAcc {
   oldest: Float64Array | null;
 }
 
-/** The pid under which a row counts its sockets of unknown owner. */
-const UNKNOWN = -1;
-const UNKNOWN_PIDS: readonly number[] = [UNKNOWN];
-
-/** Sockets per (row key, pid): only sockets that have owners (or whose owner is unknown) get here. */
+/**
+ * Sockets per (row key, pid): only sockets that have owners (or whose owner is unknown) get here. Most
+ * rows have one owner: its pid and count live in typed arrays indexed by key; a Map per key only for
+ * rows with several. Reused from tally to tally (only the keys touched are reset).
+ */
 class ShareCounter {
-  private readonly byKey = new Map<number, Map<number, number>>();
+  private pid = new Int32Array(1024);
+  private n = new Uint32Array(1024);
+  private unknown = new Uint32Array(1024);
+  private readonly multi = new Map<number, Map<number, number>>();
+  private touched: number[] = [];
+
+  /** Forgets the last tally's shares. */
+  begin(): void {
+    for (const k of this.touched) {
+      this.n[k] = 0;
+      this.unknown[k] = 0;
+    }
+    this.touched = [];
+    this.multi.clear();
+  }
+
+  private ensure(key: number): void {
+    if (key < this.n.length) return;
+    let cap = this.n.length;
+    while (cap <= key) cap *= 2;
+    const grow = <T extends Int32Array | Uint32Array>(a: T, make: (n: number) => T): T => { const b = make(cap); b.set(a); return b; };
+    this.pid = grow(this.pid, (c) => new Int32Array(c));
+    this.n = grow(this.n, (c) => new Uint32Array(c));
+    this.unknown = grow(this.unknown, (c) => new Uint32Array(c));
+  }
 
   add(key: number, pid: number): void {
-    let m = this.byKey.get(key);
-    if (!m) this.byKey.set(key, (m = new Map()));
+    this.ensure(key);
+    if (pid === UNKNOWN) {
+      if (this.unknown[key]++ === 0 && this.n[key] === 0) this.touched.push(key);
+      return;
+    }
+    if (this.n[key] === 0) {
+      if (this.unknown[key] === 0) this.touched.push(key);
+      this.pid[key] = pid;
+      this.n[key] = 1;
+      return;
+    }
+    if (this.pid[key] === pid && !this.multi.has(key)) {
+      this.n[key]++;
+      return;
+    }
+    let m = this.multi.get(key);
+    if (!m) this.multi.set(key, (m = new Map([[this.pid[key], this.n[key]]])));
     m.set(pid, (m.get(pid) ?? 0) + 1);
   }
 
-  /** Sets the row's largest owner shares (most sockets first, then lowest pid) and its owner count. */
+  /** Sets the row's largest owner shares (most sockets first, then lowest pid), its owner count and unknown owners. */
   describe(key: number, row: Owned): void {
-    const m = this.byKey.get(key);
+    const inRange = key < this.n.length;
+    row.unknownOwners = inRange ? this.unknown[key] : 0;
+    const m = this.multi.get(key);
     if (!m) {
-      row.owners = [];
-      row.ownerCount = 0;
-      row.unknownOwners = 0;
+      const one = inRange && this.n[key] > 0;
+      row.owners = one ? [{ pid: this.pid[key], sockets: this.n[key] }] : [];
+      row.ownerCount = one ? 1 : 0;
       return;
     }
-    row.unknownOwners = m.get(UNKNOWN) ?? 0;
-    const all = [...m].filter(([pid]) => pid !== UNKNOWN).map(([pid, sockets]) => ({ pid, sockets }));
+    const all = [...m].map(([pid, sockets]) => ({ pid, sockets }));
     all.sort((a, b) => b.sockets - a.sockets || a.pid - b.pid);
     row.owners = all.slice(0, OWNERS_PER_ROW);
     row.ownerCount = all.length;
   }
 }
 
-function shareCounters() {
-  const peers = new ShareCounter(), peerPorts = new ShareCounter();
-  return {
-    ports: new ShareCounter(),
-    peers,
-    peerPorts,
-    /** A socket's owners count under its peer host and its peer host:port (in a process drill-down, that process only). */
-    addPeer(host: number, hostPort: number, pids: readonly number[], focusPid: number): void {
-      for (const pid of pids) {
-        if (focusPid >= 0 && pid !== focusPid) continue;
-        peers.add(host, pid);
-        peerPorts.add(hostPort, pid);
-      }
-    },
-  };
+/** The pid under which a row counts its sockets of unknown owner. */
+const UNKNOWN = -1;
+const UNKNOWN_PIDS: readonly number[] = [UNKNOWN];
+
+class ShareCounters {
+  readonly ports = new ShareCounter();
+  readonly peers = new ShareCounter();
+  readonly peerPorts = new ShareCounter();
+
+  begin(): this {
+    this.ports.begin();
+    this.peers.begin();
+    this.peerPorts.begin();
+    return this;
+  }
+
+  /** A socket's owners count under its peer host and its peer host:port (in a process drill-down, that process only). */
+  addPeer(host: number, hostPort: number, pids: readonly number[], focusPid: number): void {
+    for (const pid of pids) {
+      if (focusPid >= 0 && pid !== focusPid) continue;
+      this.peers.add(host, pid);
+      this.peerPorts.add(hostPort, pid);
+    }
+  }
 }
 
 /** One-off tally with fresh buffers (tests, --once). */

@@ -12,7 +12,7 @@ import { History } from '../model/history.js';
 import { STATE_SLOTS } from '../model/states.js';
 import { SocketAges } from '../model/ages.js';
 import { SocketTable } from '../model/table.js';
-import { Tallier, type Tally } from '../model/tally.js';
+import { AGE_STATES, Tallier, type Tally } from '../model/tally.js';
 import type { Owners } from '../model/owners.js';
 import type { ProcessInfo, UpdateStats } from '../sources/owners.js';
 import type { Source } from '../sources/types.js';
@@ -107,7 +107,8 @@ export class Sampler implements Store {
     this.readCountersFn = opts.readCounters ?? (() => ({}));
     this.now = opts.now ?? Date.now;
     this.clock = opts.clock ?? REAL_CLOCK;
-    this.ages = opts.trackAges ? new SocketAges() : null;
+    // only the states whose ages the tally reports: TIME_WAIT, the largest pile, costs nothing here
+    this.ages = opts.trackAges ? new SocketAges(AGE_STATES) : null;
     this.ownerIndex = opts.owners ?? null;
     this.ownersBudgetMs = opts.ownersBudgetMs;
     const index = this.ownerIndex;

@@ -44,3 +44,10 @@ test('memory is the sockets of the last sample, whatever the churn', () => {
   }
   assert.equal(a.size, 50);
 });
+
+test('only the states asked for are tracked: others get 0 and take no memory', () => {
+  const a = new SocketAges([1]);
+  assert.deepEqual(agesOf(a, [estab(1, 101), tw(5000), estab(2, 102)], 1000), [1000, 0, 1000]);
+  assert.equal(a.size, 2);
+  assert.deepEqual(agesOf(a, [tw(5000), estab(2, 102)], 2000), [0, 1000]);
+});
