@@ -9,7 +9,11 @@ import { execFileSync, fork, spawnSync, type ChildProcess } from 'node:child_pro
 import { fileURLToPath } from 'node:url';
 
 const WORKER = fileURLToPath(new URL('./farm-worker.js', import.meta.url));
-const NFT_TABLE = 'tcptally_bench';
+/**
+ * One table per bench process: two farms at once (benches in two checkouts) must not delete or replace
+ * each other's rules, which turns the other's SYN_SENT and SYN_RECV sockets into ESTABLISHED ones.
+ */
+const NFT_TABLE = `tcptally_bench_${process.pid}`;
 const FDS_PER_WORKER = 16_000;
 
 export interface Mix {
@@ -145,6 +149,7 @@ export function nftOk(): boolean {
 
 function addRules(synSentPort: number, synRecvPorts: number[]): void {
   removeRules();
+  removeStaleTables();
   const script = `table inet ${NFT_TABLE} {
   chain input {
     type filter hook input priority -10; policy accept;
@@ -158,6 +163,18 @@ function addRules(synSentPort: number, synRecvPorts: number[]): void {
 
 export function removeRules(): void {
   spawnSync('nft', ['delete', 'table', 'inet', NFT_TABLE], { stdio: 'ignore' });
+}
+
+/** Tables left by bench processes that are gone (killed before they could clean up). */
+export function removeStaleTables(): void {
+  const r = spawnSync('nft', ['list', 'tables'], { encoding: 'utf8' });
+  for (const m of (r.stdout ?? '').matchAll(/^table inet (tcptally_bench_(\d+))$/gm)) {
+    try {
+      process.kill(Number(m[2]), 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') spawnSync('nft', ['delete', 'table', 'inet', m[1]], { stdio: 'ignore' });
+    }
+  }
 }
 
 /** Per-state socket counts as ss sees them (the whole box). */

@@ -1,14 +1,15 @@
 /**
  * Where the dashboard's memory goes, and what a change does to it: the dashboard in a tmux pane
  * (120×40, 1 s interval) at each size, `--runs` times per variant, variants interleaved run by run (the
- * machine is noisy); after `--settle` seconds of sampling: RSS (anonymous and file-backed) and CPU per
- * thread over that window, and start → first full frame; medians over the runs. Not a timed test: a tool for measuring changes.
+ * machine is noisy): start → first full frame, then after `--settle` seconds of sampling RSS
+ * (anonymous and file-backed) and CPU per thread over that window; medians over the runs. A tool for
+ * measuring changes, not a timed test.
  *
  *   node dist/bench/mem.js [--sizes 0,100000] [--runs 3] [--settle 30]
  *       [--variant 'NAME|NODE FLAGS|K=V,K=V|PATH/TO/dist/src/cli.js' ...] [--probe]
  *
- * Size 0 builds no farm (what is on the box, ~100 sockets). A variant runs the CLI with extra node
- * flags and environment, or another build's CLI (the default variant, "as shipped", has none). --probe preloads
+ * Size 0 builds no farm (what is on the box). A variant runs the CLI with extra node flags and
+ * environment, or another build's CLI (the default variant, "as shipped", has none). --probe preloads
  * bench/heapprobe.js to show each isolate's heap spaces (it perturbs a little what it measures).
  */
 
