@@ -40,6 +40,30 @@ export interface Query {
   trendPoints: number;
   /** Every network namespace on the box, not only ours (a source that can: see --all-netns). */
   allNetns: boolean;
+  /** A replayed recording's playback (src/store/replayStore.ts); other stores ignore it. */
+  playback?: Playback;
+}
+
+/** A replay's speeds: ×0.25 … ×64 of the recorded pace. */
+export const MIN_SPEED = 0.25;
+export const MAX_SPEED = 64;
+
+/** What the view asks of a replay: play or pause, how fast, and a move (applied once per id). */
+export interface Playback {
+  paused: boolean;
+  /** ×0.25 … ×64 of the recorded pace. */
+  speed: number;
+  /** Step by samples or seek by ms of recorded time; a move is applied once, when its id is new. */
+  move: { id: number; samples?: number; ms?: number } | null;
+}
+
+/** Where a replay is: carried by the snapshots a replay publishes (absent from live ones). */
+export interface ReplayInfo {
+  /** Sample shown, 0-based, of count. */
+  index: number;
+  count: number;
+  speed: number;
+  playing: boolean;
 }
 
 export const DEFAULT_QUERY: Query = {
@@ -106,6 +130,8 @@ export interface Snapshot {
   processInfo: Record<number, ProcessInfo>;
   /** With every namespace read: the sample's namespaces (tally.namespaces rows index it); else null. */
   namespaces: NetnsInfo[] | null;
+  /** Set when the snapshot comes from a replayed recording (--replay): its position and pace. */
+  replay?: ReplayInfo;
 }
 
 export interface Store {

@@ -58,7 +58,9 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
   useEffect(() => {
     if (view.paused && frozen && live && live !== frozen && live.viewVersion > frozen.viewVersion) setFrozen(live);
   }, [live, frozen, view.paused]);
-  const snap = view.paused && frozen ? frozen : live;
+  // a replay pauses itself (its snapshots are the paused view, stepped by the keys)
+  const replay = !!live?.replay;
+  const snap = view.paused && frozen && !replay ? frozen : live;
 
   // what the view asks of the store; the store ignores what did not change. The trend line draws at
   // most `columns` points, so no more travel.
@@ -73,8 +75,9 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
       trendSeries: view.trend,
       trendPoints: columns,
       allNetns: view.allNetns,
+      playback: { paused: view.paused, speed: view.speed, move: view.move },
     });
-  }, [store, view.filterText, view.filter, view.sortColumn, view.ascending, view.focus, view.intervalMs, view.trend, columns, view.allNetns]);
+  }, [store, view.filterText, view.filter, view.sortColumn, view.ascending, view.focus, view.intervalMs, view.trend, columns, view.allNetns, view.paused, view.speed, view.move]);
   useEffect(() => {
     if (view.quit) onQuit();
   }, [view.quit, onQuit]);
@@ -91,7 +94,7 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
   const envRef = useRef<KeyEnv>({ snap: null, page: 1, helpLines: 0, helpPage: 1 });
   envRef.current = {
     snap, page: layout.tableRows, helpLines: help?.length ?? 0, helpPage: layout.lines - 1, resolvePort: services.portOf,
-    owners: snap ? snap.attribution !== null : undefined,
+    owners: snap ? snap.attribution !== null : undefined, replay,
   };
   // one stable handler: an inline closure would re-subscribe stdin on every render (Ink 6.8)
   const onInput = useCallback((input: string, key: Key) => {
@@ -116,10 +119,10 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
     // with the sample under way) has the port in its list
     : snap.tally.focusPort ?? snap.tally.ports.find((p) => p.port === focus.port && p.direction === focus.direction);
   const processInfo = snap?.attribution ? snap.processInfo : null;
-  const note = [view.paused ? 'PAUSED' : '', view.focus ? 'Esc back' : ''].filter(Boolean).join(' ');
+  const note = [view.paused && !replay ? 'PAUSED' : '', view.focus ? 'Esc back' : ''].filter(Boolean).join(' ');
   return (
     <Box flexDirection="column" width={columns} height={layout.lines}>
-      <Header snap={snap} host={host} os={os} intervalMs={view.intervalMs} paused={view.paused} filterText={snap ? snap.filter : view.filterText} width={columns} />
+      <Header snap={snap} host={host} os={os} intervalMs={replay && snap ? snap.intervalMs : view.intervalMs} paused={view.paused && !replay} filterText={snap ? snap.filter : view.filterText} width={columns} />
       <StateBars states={states} deltas={snap?.deltas ?? NO_COUNTS} hideZero={view.hideZero || layout.bars < barLines} trend={view.trend} width={columns} />
       <Trend series={view.trend} values={snap && snap.trend.series === view.trend ? snap.trend.values : []} stats={snap && snap.trend.series === view.trend ? snap.trend.stats : NO_STATS} width={columns} />
       <CountersStrip rates={snap?.rates ?? {}} width={columns} />

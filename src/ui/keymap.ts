@@ -1,9 +1,10 @@
 /**
  * The one keymap table: it drives key dispatch and the help screen (and the status line's hints).
- * A context is where the binding applies: the main view, the help screen, the filter prompt.
+ * A context is where the binding applies: the main view, the help screen, the filter prompt, and
+ * `replay`: the main view of a replayed recording, whose bindings come before the main ones.
  */
 
-export type Context = 'main' | 'help' | 'prompt';
+export type Context = 'main' | 'help' | 'prompt' | 'replay';
 
 export type ActionId =
   | 'quit'
@@ -27,6 +28,12 @@ export type ActionId =
   | 'trend'
   | 'hideZero'
   | 'allNetns'
+  | 'stepBack'
+  | 'stepForward'
+  | 'seekBack'
+  | 'seekForward'
+  | 'playSlower'
+  | 'playFaster'
   | 'promptSubmit'
   | 'promptCancel'
   | 'promptBackspace';
@@ -66,6 +73,13 @@ export const BINDINGS: readonly Binding[] = [
   { action: 'trend', keys: ['t'], label: 't', help: 'trend the state of the sort column (TOTAL: all sockets)', contexts: ['main'], hint: 'trend' },
   { action: 'hideZero', keys: ['z'], label: 'z', help: 'hide / show states that are zero', contexts: ['main'] },
   { action: 'allNetns', keys: ['n'], label: 'n', help: 'every network namespace on the box (containers, pods) or only ours; a namespaces table joins Tab', contexts: ['main'] },
+  { action: 'pause', keys: ['space', 'p'], label: 'Space p', help: 'replay: pause / play the recording', contexts: ['replay'] },
+  { action: 'stepBack', keys: [','], label: ',', help: 'replay: one sample back (pauses)', contexts: ['replay'] },
+  { action: 'stepForward', keys: ['.'], label: '.', help: 'replay: one sample forward (pauses)', contexts: ['replay'] },
+  { action: 'seekBack', keys: ['['], label: '[', help: 'replay: one minute back', contexts: ['replay'] },
+  { action: 'seekForward', keys: [']'], label: ']', help: 'replay: one minute forward', contexts: ['replay'] },
+  { action: 'playSlower', keys: ['<'], label: '<', help: 'replay: half the speed (down to ×0.25)', contexts: ['replay'] },
+  { action: 'playFaster', keys: ['>'], label: '>', help: 'replay: double the speed (up to ×64)', contexts: ['replay'] },
   { action: 'promptSubmit', keys: ['enter'], label: 'Enter', help: 'apply the filter (a bad one stays, with its error)', contexts: ['prompt'] },
   { action: 'promptCancel', keys: ['escape'], label: 'Esc', help: 'cancel the prompt', contexts: ['prompt'] },
   { action: 'promptBackspace', keys: ['backspace'], label: 'Backspace', help: 'delete a character', contexts: ['prompt'] },

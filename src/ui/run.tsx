@@ -17,6 +17,8 @@ export interface DashboardOptions {
   services: Services;
   host: string;
   filter: FilterNode | null;
+  /** The OS line, when known (a replay: the recording's kernel); else read from this box. */
+  os?: string;
 }
 
 /** OS and kernel for the header, read once (systeminformation), never blocking the first frame. */
@@ -30,10 +32,10 @@ async function osLine(): Promise<string> {
   }
 }
 
-export async function runDashboard({ store, cfg, services, host, filter }: DashboardOptions): Promise<number> {
+export async function runDashboard({ store, cfg, services, host, filter, os: knownOs }: DashboardOptions): Promise<number> {
   return new Promise<number>((resolve) => {
     let done = false;
-    let os = '';
+    let os = knownOs ?? '';
     const finish = (code: number, message?: string) => {
       if (done) return;
       done = true;
@@ -72,7 +74,7 @@ export async function runDashboard({ store, cfg, services, host, filter }: Dashb
     });
     store.start();
     // the OS line waits for the first sample: systeminformation must not compete with the first frame
-    const offFirst = store.subscribe(() => {
+    const offFirst = knownOs !== undefined ? () => {} : store.subscribe(() => {
       offFirst();
       void osLine().then((text) => {
         os = text;

@@ -8,7 +8,7 @@ import { FilterError, MAX_FILTER_LENGTH, parseFilter, usesOwners, type FilterNod
 import { TOTAL_SERIES } from '../model/history.js';
 import { KEY_STATE_COLUMNS, TCP } from '../model/states.js';
 import { compareRows, peerKeyCmp, portKeyCmp, processKeyCmp, type NamespaceRow, type PeerRow, type PortRow, type ProcessRow, type SortKey } from '../model/tally.js';
-import { clampInterval, type Focus, type Snapshot } from '../store/store.js';
+import { clampInterval, MAX_SPEED, MIN_SPEED, type Focus, type Playback, type Snapshot } from '../store/store.js';
 import { actionFor, type ActionId, type Context } from './keymap.js';
 
 /** The table: service ports, remote hosts, remote host:port, processes, or network namespaces. */
@@ -51,6 +51,9 @@ export interface ViewState {
   intervalMs: number;
   /** Every network namespace on the box, not only ours. */
   allNetns: boolean;
+  /** A replay's speed (×) and last move (`paused` is the replay's pause). */
+  speed: number;
+  move: Playback['move'];
   quit: boolean;
 }
 
@@ -71,6 +74,8 @@ export function initialViewState(opts: { intervalMs: number; filterText?: string
     hideZero: false,
     intervalMs: opts.intervalMs,
     allNetns: opts.allNetns ?? false,
+    speed: 1,
+    move: null,
     quit: false,
   };
 }
@@ -93,7 +98,16 @@ export interface KeyEnv {
   resolvePort?: (name: string) => number | undefined;
   /** Owners are looked up (false: --no-owners, or a source without inodes): owner filter words are refused. */
   owners?: boolean;
+  /** The snapshots are a replayed recording: the replay keys apply; filter, drill-down, interval and n do not. */
+  replay?: boolean;
 }
+
+/** What the filter prompt says in a replay: a recording holds counts, not the sockets a filter would re-count. */
+export const NO_FILTER_IN_REPLAY = 'filter not available in replay (a recording holds counts, not sockets)';
+/** Main-view actions a replay cannot do: they re-count or re-read sockets. */
+const NOT_IN_REPLAY: ReadonlySet<ActionId> = new Set(['drill', 'faster', 'slower', 'allNetns']);
+/** Seek step of [ and ], in ms of recorded time. */
+export const SEEK_MS = 60_000;
 
 export type ViewAction =
   /** A burst of keys (fast typing, a paste): mapped through the keymap in the context each key finds. */
@@ -105,6 +119,7 @@ export type ViewAction =
 export const PROMPT_MAX = MAX_FILTER_LENGTH;
 
 function validate(text: string, env: KeyEnv): { node: FilterNode | null; error: string | null } {
+  if (env.replay) return { node: null, error: NO_FILTER_IN_REPLAY };
   try {
     const node = parseFilter(text, { resolvePort: env.resolvePort });
     if (env.owners === false && usesOwners(node)) return { node: null, error: 'pid, comm, user and container need owners (off: --no-owners)' };
@@ -143,7 +158,7 @@ export function reduce(s: ViewState, a: ViewAction): ViewState {
   let typed = false; // text typed into the prompt since its last validation: validated once per burst
   for (const k of a.keys) {
     const context = contextOf(st);
-    const id = actionFor(context, k.name);
+    const id = (a.env.replay && context === 'main' ? actionFor('replay', k.name) : undefined) ?? actionFor(context, k.name);
     if (!id && context === 'prompt' && k.text && !k.name.startsWith('ctrl+')) {
       st = typeInto(st, k.text);
       typed = true;
@@ -209,10 +224,12 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
   const rowCount = () => paneRows(env.snap, s.pane, s.sortColumn, s.ascending).rows.length;
   const last = () => Math.max(0, rowCount() - 1);
   const page = Math.max(1, env.page);
+  if (env.replay && NOT_IN_REPLAY.has(a)) return s;
+  const move = (m: { samples?: number; ms?: number }): Playback['move'] => ({ id: (s.move?.id ?? 0) + 1, ...m });
   switch (a) {
     case 'quit': return { ...s, quit: true };
     case 'help': return { ...s, help: true, helpScroll: 0 };
-    case 'filter': return { ...s, prompt: { text: s.filterText ?? '', error: null, full: false } };
+    case 'filter': return { ...s, prompt: { text: s.filterText ?? '', error: env.replay ? NO_FILTER_IN_REPLAY : null, full: false } };
     case 'escape':
       if (s.focus) return { ...s, focus: null, pane: 'ports', selected: 0 };
       if (s.filterText) return { ...s, filter: null, filterText: null, selected: 0 };
@@ -241,7 +258,14 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
       const p = row as PortRow;
       return { ...s, focus: { port: p.port, direction: p.direction }, pane: 'peers', selected: 0 };
     }
-    case 'pause': return { ...s, paused: !s.paused };
+    // a replay's pause toggles what the replay does (it stops by itself at its end)
+    case 'pause': return { ...s, paused: env.snap?.replay ? env.snap.replay.playing : !s.paused };
+    case 'stepBack': return { ...s, paused: true, move: move({ samples: -1 }) };
+    case 'stepForward': return { ...s, paused: true, move: move({ samples: 1 }) };
+    case 'seekBack': return { ...s, move: move({ ms: -SEEK_MS }) };
+    case 'seekForward': return { ...s, move: move({ ms: SEEK_MS }) };
+    case 'playSlower': return { ...s, speed: Math.max(MIN_SPEED, s.speed / 2) };
+    case 'playFaster': return { ...s, speed: Math.min(MAX_SPEED, s.speed * 2) };
     case 'faster': return { ...s, intervalMs: stepInterval(s.intervalMs, -1) };
     case 'slower': return { ...s, intervalMs: stepInterval(s.intervalMs, +1) };
     case 'trend': {

@@ -1,0 +1,253 @@
+/**
+ * A recording played back behind the Store contract, so the dashboard shows it unchanged: the
+ * snapshots are the recorded ones, at the recorded pace × a speed, with pause, step and seek driven by
+ * the query's `playback` (the view's replay keys). What a live sampler recomputes, the replay
+ * recomputes from the recorded samples: deltas (from the previous sample's states), counter rates (from
+ * its counters) and the trend (from the samples before, within the history window). A new sort
+ * re-sorts the recorded rows (the top rows of the recorded sort); a filter or a drill-down cannot
+ * re-count a recording and is not applied.
+ */
+
+import { counterRates } from '../model/counters.js';
+import { History } from '../model/history.js';
+import { decodeSample, type RecordedSample, type RecordingHeader, type RecordingIndex } from '../model/recording.js';
+import { STATE_SLOTS } from '../model/states.js';
+import { compareRows, peerKeyCmp, portKeyCmp, processKeyCmp, type CountRow, type SortKey, type Tally } from '../model/tally.js';
+import type { SamplerClock } from '../sampler/sampler.js';
+import { DEFAULT_QUERY, MAX_SPEED, MIN_SPEED, type Playback, type Query, type Snapshot, type Store, type Trend } from './store.js';
+
+/** A gap in the recording (the recorder was stopped, a machine slept) plays as at most this long, × speed. */
+export const MAX_GAP_MS = 10_000;
+
+export interface ReplayOptions {
+  /** Seconds of history the trend looks back (default 600, as live). */
+  historySeconds?: number;
+  clock?: SamplerClock;
+  /** Start paused (default: playing from the first sample). */
+  paused?: boolean;
+  /** The file's name, for messages. */
+  name?: string;
+}
+
+const REAL_CLOCK: SamplerClock = {
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export const clampSpeed = (x: number) => Math.min(MAX_SPEED, Math.max(MIN_SPEED, x));
+
+export class ReplayStore implements Store {
+  private readonly clock: SamplerClock;
+  private readonly historyMs: number;
+  private query: Query = { ...DEFAULT_QUERY };
+  private pos = 0;
+  private playing: boolean;
+  private speed = 1;
+  private lastMove = 0;
+  private started = false;
+  private timer: unknown = null;
+  private seq = 0;
+  private snapshot: Snapshot | null = null;
+  private readonly listeners = new Set<(s: Snapshot) => void>();
+  private readonly errorListeners = new Set<(e: Error) => void>();
+  private cache: { at: number; sample: RecordedSample } | null = null;
+
+  constructor(readonly header: RecordingHeader, private readonly index: RecordingIndex, opts: ReplayOptions = {}) {
+    if (index.lines.length === 0) throw new RangeError('a replay needs at least one sample');
+    this.clock = opts.clock ?? REAL_CLOCK;
+    this.historyMs = (opts.historySeconds ?? 600) * 1000;
+    this.playing = !opts.paused;
+    this.name = opts.name ?? 'recording';
+  }
+
+  private readonly name: string;
+
+  get count(): number {
+    return this.index.lines.length;
+  }
+
+  get position(): number {
+    return this.pos;
+  }
+
+  subscribe = (fn: (s: Snapshot) => void): (() => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+
+  getSnapshot = (): Snapshot | null => this.snapshot;
+
+  onError(fn: (e: Error) => void): () => void {
+    this.errorListeners.add(fn);
+    return () => this.errorListeners.delete(fn);
+  }
+
+  private sample(i: number): RecordedSample {
+    if (this.cache?.at === i) return this.cache.sample;
+    let sample: RecordedSample;
+    try {
+      sample = decodeSample(this.index.lines[i]);
+    } catch (err) {
+      throw new Error(`${this.name}: sample ${i + 1} cannot be read: ${(err as Error).message}`);
+    }
+    this.cache = { at: i, sample };
+    return sample;
+  }
+
+  /** The trend of sample i: the samples of the history window up to it. */
+  private trend(i: number, series: number, points: number): Trend {
+    const { times, states } = this.index;
+    let first = i;
+    while (first > 0 && times[first - 1] > times[i] - this.historyMs) first--;
+    const h = new History(Math.max(2, i - first + 1));
+    for (let j = first; j <= i; j++) {
+      let total = 0;
+      for (let c = 1; c < STATE_SLOTS; c++) total += states[j][c] ?? 0;
+      h.push(times[j], total, states[j]);
+    }
+    return { series, values: h.values(series, points), times: h.timesMs(points), stats: h.stats(series) };
+  }
+
+  /**
+   * Sample i as a complete Snapshot: deltas and rates against sample i − 1 (none for the first sample, or
+   * for a sample whose filter differs from its predecessor's: a new filter restarted them live too), the
+   * trend and the sort of `query`.
+   */
+  snapshotAt(i: number, query: Pick<Query, 'sortBy' | 'ascending' | 'trendSeries' | 'trendPoints'> = this.query): Snapshot {
+    const prevSample = i > 0 ? this.sample(i - 1) : null;
+    const cur = this.sample(i);
+    const deltas = new Array<number>(STATE_SLOTS).fill(0);
+    const sameView = prevSample !== null && prevSample.filter === cur.filter;
+    if (sameView) for (let c = 1; c < STATE_SLOTS; c++) deltas[c] = cur.tally.states[c] - (this.index.states[i - 1][c] ?? 0);
+    const rates = prevSample ? counterRates(prevSample.counters, cur.counters, cur.time - prevSample.time) : {};
+    return {
+      ...cur,
+      seq: i + 1,
+      viewVersion: 0,
+      deltas,
+      rates,
+      tally: sortTally(cur.tally, query.sortBy, query.ascending, cur.sortBy, cur.ascending),
+      sortBy: query.sortBy,
+      ascending: query.ascending,
+      trend: this.trend(i, query.trendSeries, query.trendPoints),
+    };
+  }
+
+  private publish(): void {
+    let snap: Snapshot;
+    try {
+      snap = this.snapshotAt(this.pos);
+    } catch (err) {
+      this.stopTimer();
+      for (const fn of this.errorListeners) fn(err as Error);
+      return;
+    }
+    snap.seq = ++this.seq;
+    snap.replay = { index: this.pos, count: this.count, speed: this.speed, playing: this.playing };
+    this.snapshot = snap;
+    for (const fn of this.listeners) fn(snap);
+  }
+
+  private stopTimer(): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** While playing: the next sample after its recorded gap ÷ speed; the last one ends the playing. */
+  private schedule(): void {
+    this.stopTimer();
+    if (!this.started || !this.playing) return;
+    if (this.pos >= this.count - 1) {
+      this.playing = false;
+      return;
+    }
+    const gap = Math.min(MAX_GAP_MS, Math.max(0, this.index.times[this.pos + 1] - this.index.times[this.pos]));
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = null;
+      this.pos++;
+      if (this.pos >= this.count - 1) this.playing = false;
+      this.publish();
+      this.schedule();
+    }, gap / this.speed);
+  }
+
+  /** The first sample at or after `time` (the last sample when none is). */
+  private indexAt(time: number): number {
+    const t = this.index.times;
+    let lo = 0, hi = t.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (t[mid] < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private applyMove(move: NonNullable<Playback['move']>): void {
+    if (move.samples !== undefined) this.pos = Math.max(0, Math.min(this.count - 1, this.pos + move.samples));
+    else if (move.ms !== undefined) {
+      const target = this.index.times[this.pos] + move.ms;
+      // back: the first sample at or after the target; forward likewise (the last one past the end)
+      this.pos = this.indexAt(target);
+    }
+  }
+
+  /** Applies the view's playback; sort and trend re-derive the shown sample; filter, focus and interval do not apply. */
+  setQuery(change: Partial<Query>): void {
+    const prev = this.query;
+    this.query = { ...prev, ...change };
+    let changed = change.sortBy !== undefined && change.sortBy !== prev.sortBy ||
+      change.ascending !== undefined && change.ascending !== prev.ascending ||
+      change.trendSeries !== undefined && change.trendSeries !== prev.trendSeries ||
+      change.trendPoints !== undefined && change.trendPoints !== prev.trendPoints;
+    const p = change.playback;
+    if (p) {
+      const speed = clampSpeed(p.speed);
+      if (speed !== this.speed) {
+        this.speed = speed;
+        changed = true;
+      }
+      if (p.move && p.move.id > this.lastMove) {
+        this.lastMove = p.move.id;
+        const before = this.pos;
+        this.applyMove(p.move);
+        changed ||= this.pos !== before;
+      }
+      const playing = !p.paused && this.pos < this.count - 1;
+      if (playing !== this.playing) {
+        this.playing = playing;
+        changed = true;
+      }
+      if (changed) this.schedule();
+    }
+    if (changed && this.started) this.publish();
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    if (this.pos >= this.count - 1) this.playing = false;
+    this.publish();
+    this.schedule();
+  }
+
+  close(): void {
+    this.stopTimer();
+    this.started = false;
+  }
+}
+
+/** The recorded lists in another sort (only the recorded rows: the top of the recorded sort). */
+function sortTally(t: Tally, sortBy: SortKey, ascending: boolean, recordedBy: SortKey, recordedAsc: boolean): Tally {
+  if (sortBy === recordedBy && ascending === recordedAsc) return t;
+  const by = <T extends CountRow>(list: T[], keyCmp: (a: T, b: T) => number): T[] => [...list].sort(compareRows<T>(sortBy, ascending, keyCmp));
+  return {
+    ...t,
+    ports: by(t.ports, portKeyCmp),
+    peers: by(t.peers, peerKeyCmp),
+    peerPorts: by(t.peerPorts, peerKeyCmp),
+    processes: by(t.processes, processKeyCmp),
+    namespaces: by(t.namespaces, (a, b) => a.index - b.index),
+  };
+}
