@@ -36,7 +36,16 @@ export interface Config {
   allNetns: boolean;
   /** --warn / --crit rules, in the order given (--check). */
   rules: Rule[];
+  /** --record FILE: every sample also goes to this recording (null: none). */
+  record: string | null;
+  /** --record-max: bytes a recording file reaches before it rotates to FILE.1. */
+  recordMaxBytes: number;
+  /** --replay FILE: the samples come from this recording, not from the box (null: live). */
+  replay: string | null;
 }
+
+/** The default --record-max: 100 MiB. */
+export const DEFAULT_RECORD_MAX = 100 * 1024 * 1024;
 
 export const HELP = `tcptally — live TCP sockets by state, ports and peers (exact: counts equal ss's)
 
@@ -53,6 +62,14 @@ Modes (default: the dashboard on a terminal, --once into a pipe):
                           2 CRITICAL, 3 UNKNOWN; with --count N, N samples, worst wins
       --warn RULE         with --check: warning when RULE holds (repeatable)
       --crit RULE         with --check: critical when RULE holds (repeatable)
+      --replay FILE       the dashboard over a recording (keys: Space pause, , . step,
+                          [ ] a minute, < > speed); with --json every recorded sample as
+                          NDJSON; with --once (or into a pipe) the last sample's summary
+Recording:
+      --record FILE       also write every sample to FILE (NDJSON: a header line, then
+                          one line per sample), beside any mode; FILE is replaced
+      --record-max SIZE   rotate FILE to FILE.1 when the next sample would take it past
+                          SIZE bytes (K, M, G suffixes: 1024s; default 100M)
 Options:
   -i, --interval SEC      seconds between samples, 0.1 to 3600 (default 1)
   -f, --filter EXPR       ss-style filter, e.g. "state time-wait and dport = 5432";
@@ -104,6 +121,9 @@ const OPTIONS = {
   dashboard: { type: 'boolean' },
   check: { type: 'boolean' },
   warn: { type: 'string', multiple: true },
+  record: { type: 'string' },
+  'record-max': { type: 'string' },
+  replay: { type: 'string' },
   crit: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -116,6 +136,7 @@ interface Values {
   dashboard?: boolean; help?: boolean; version?: boolean; check?: boolean;
   count?: string; interval?: string; source?: string; pid?: string; top?: string; history?: string;
   filter?: string[]; warn?: string[]; crit?: string[];
+  record?: string; 'record-max'?: string; replay?: string;
 }
 
 /** Rows in each ports / peers list when --top is not given. */
@@ -173,6 +194,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
   if (!v.check && (v.warn || v.crit)) throw new UsageError(`--${v.warn ? 'warn' : 'crit'} needs --check`);
   const rules = [...ruleList(v.warn, 'warning'), ...ruleList(v.crit, 'critical')];
 
+  checkReplay(v, positionals);
+
   const source = (v.source ?? 'auto') as SourceChoice;
   if (!['auto', 'netlink', 'proc', 'si'].includes(source)) {
     throw new UsageError(`--source takes auto, netlink, proc or si, got "${clip(source)}"`);
@@ -203,7 +226,36 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
     historySeconds: v.history !== undefined ? num('--history', v.history, 10, 86_400, true) : 600,
     forceDashboard: !!v.dashboard,
     rules,
+    record: v.record ?? null,
+    recordMaxBytes: v['record-max'] !== undefined ? parseSize('--record-max', v['record-max']) : DEFAULT_RECORD_MAX,
+    replay: v.replay ?? null,
   };
+}
+
+/** What a replay cannot do with a recording: sample the box, re-count, or record it again. */
+function checkReplay(v: Values, positionals: string[]): void {
+  if (v['record-max'] !== undefined && v.record === undefined) throw new UsageError('--record-max needs --record');
+  if (v.record === '' || v.replay === '') throw new UsageError(`--${v.record === '' ? 'record' : 'replay'} needs a file name`);
+  if (v.replay === undefined) return;
+  const other = v.record !== undefined ? '--record' : v.check ? '--check' : v.count !== undefined ? '--count' : v.watch ? '--watch'
+    : v.interval !== undefined ? '--interval' : v.source !== undefined ? '--source' : v.pid !== undefined ? '--pid'
+    : v['all-netns'] ? '--all-netns' : v.filter || positionals.length ? 'a filter (a recording holds counts, not sockets)' : null;
+  if (other) throw new UsageError(`--replay cannot be combined with ${other}`);
+}
+
+const SIZE = /^(\d+)([KMG])?$/i;
+const MIN_RECORD_BYTES = 1024;
+const MAX_RECORD_BYTES = 2 ** 40;
+
+/** A size in bytes: a whole number with an optional K, M or G (1024s), 1K to 1T. */
+function parseSize(name: string, raw: string): number {
+  const m = SIZE.exec(raw);
+  const mult = !m ? NaN : m[2] ? 1024 ** ('KMG'.indexOf(m[2].toUpperCase()) + 1) : 1;
+  const n = m ? Number(m[1]) * mult : NaN;
+  if (!(n >= MIN_RECORD_BYTES && n <= MAX_RECORD_BYTES)) {
+    throw new UsageError(`${name} takes a size from 1K to 1024G (a whole number, K, M or G: 1024s), got "${clip(raw)}"`);
+  }
+  return n;
 }
 
 function ruleList(texts: string[] | undefined, level: Level): Rule[] {

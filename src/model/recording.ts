@@ -9,7 +9,10 @@
  * `viewVersion` (the replay numbers its own), `trend` (rebuilt from the recorded samples), `deltas`
  * (from the previous line's states) and `rates` (from the previous line's counters). Every list of the
  * tally is cut to the header's `top` rows (the counts say how long it was); a count row's `states`
- * loses its trailing zeros and its `total` when it equals the sum of its states. Every other field is
+ * loses its trailing zeros and its `total` when it equals the sum of its states. The kernel counters
+ * (a hundred names, most of a line) are whole on a file's first sample line and on every
+ * KEYFRAME_EVERY-th; the lines between carry `countersChanged`: only the counters whose value changed
+ * since the line before (null: gone). Every other field is
  * carried as it is, also the ones this module does not know: a field added to Snapshot is recorded and
  * replayed without a change here (as long as it is plain JSON data).
  *
@@ -17,12 +20,15 @@
  * and per-state counts for the trend) without parsing every line (see quickIndex).
  */
 
+import type { Counters } from './counters.js';
 import { STATE_SLOTS } from './states.js';
 import type { Snapshot } from '../store/store.js';
 
 export const RECORDING_FORMAT = 1;
 /** Rows per list a recording keeps (the dashboard's own cut). */
 export const RECORD_TOP = 200;
+/** A sample line with all of its counters at least this often (the others carry the changed ones). */
+export const KEYFRAME_EVERY = 60;
 
 export interface RecordingHeader {
   tcptally: 'recording';
@@ -91,8 +97,19 @@ function mapRows(list: unknown[], fn: (r: Obj & { states: number[]; total: numbe
   return list.map((r) => (isCountRow(r) ? fn(r) : r));
 }
 
-/** One sample line (no newline). */
-export function encodeSample(s: Snapshot, top = RECORD_TOP): string {
+/** The counters of `cur` whose value differs from `prev` (null: gone from `cur`). */
+export function changedCounters(prev: Counters, cur: Counters): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const [k, v] of Object.entries(cur)) if (prev[k] !== v) out[k] = v;
+  for (const k of Object.keys(prev)) if (!(k in cur)) out[k] = null;
+  return out;
+}
+
+/**
+ * One sample line (no newline). With `prevCounters` (the counters of the line written before it in the
+ * same file) the line carries only the changed counters.
+ */
+export function encodeSample(s: Snapshot, top = RECORD_TOP, prevCounters: Counters | null = null): string {
   const t = s.tally as unknown as Obj & { states: number[]; total: number };
   const tally: Obj = compactRow(t);
   for (const [k, v] of Object.entries(tally)) {
@@ -105,7 +122,8 @@ export function encodeSample(s: Snapshot, top = RECORD_TOP): string {
   const out: Obj = { time: s.time, tally };
   for (const [k, v] of Object.entries(s)) {
     if (k === 'time' || k === 'tally' || DROPPED.has(k) || v === undefined) continue;
-    out[k] = ROUNDED.has(k) && typeof v === 'number' ? round3(v) : v;
+    if (k === 'counters' && prevCounters) out.countersChanged = changedCounters(prevCounters, v as Counters);
+    else out[k] = ROUNDED.has(k) && typeof v === 'number' ? round3(v) : v;
   }
   return JSON.stringify(out);
 }
@@ -113,8 +131,16 @@ export function encodeSample(s: Snapshot, top = RECORD_TOP): string {
 /** A recorded sample: a Snapshot without what replay recomputes (seq, viewVersion, trend, deltas, rates). */
 export type RecordedSample = Omit<Snapshot, 'seq' | 'viewVersion' | 'trend' | 'deltas' | 'rates'>;
 
-/** Decodes one sample line; a RecordingError when it is not one. */
-export function decodeSample(line: string): RecordedSample {
+/** Whether a line carries only the changed counters (it needs the counters of the line before it). */
+export function hasCounterChanges(line: string): boolean {
+  return line.includes('"countersChanged":');
+}
+
+/**
+ * Decodes one sample line; a RecordingError when it is not one. A line with `countersChanged` needs the
+ * counters of the line before it (`prevCounters`).
+ */
+export function decodeSample(line: string, prevCounters: Counters | null = null): RecordedSample {
   let o: unknown;
   try {
     o = JSON.parse(line);
@@ -124,13 +150,23 @@ export function decodeSample(line: string): RecordedSample {
   if (!isObj(o) || typeof o.time !== 'number' || !isCountRow({ total: 0, ...(isObj(o.tally) ? o.tally : {}) })) {
     throw new RecordingError('not a sample line');
   }
-  const tally = expandRow(o.tally as Obj);
+  if (isObj(o.countersChanged)) {
+    if (!prevCounters) throw new RecordingError('changed counters without the counters before them');
+    const counters: Counters = { ...prevCounters };
+    for (const [k, v] of Object.entries(o.countersChanged)) {
+      if (typeof v === 'number') counters[k] = v;
+      else delete counters[k];
+    }
+    const { countersChanged: _, ...rest } = o;
+    o = { ...rest, counters };
+  }
+  const tally = expandRow((o as Obj).tally as Obj);
   for (const [k, v] of Object.entries(tally)) {
     if (k === 'states') continue;
     if (Array.isArray(v)) tally[k] = v.map((r) => (isObj(r) && Array.isArray(r.states) ? expandRow(r) : r));
     else if (isObj(v) && Array.isArray(v.states)) tally[k] = expandRow(v);
   }
-  return { ...o, tally } as unknown as RecordedSample;
+  return { ...(o as Obj), tally } as unknown as RecordedSample;
 }
 
 /** Decodes the header line; a RecordingError saying what is wrong (not a recording, another format). */
@@ -216,7 +252,7 @@ export function indexRecording(lines: readonly string[]): RecordingIndex {
     let q = quickIndex(line);
     if (!q) {
       try {
-        const s = decodeSample(line);
+        const s = decodeSample(line, {}); // its counters do not matter here
         q = { time: s.time, states: s.tally.states };
       } catch {
         skipped++;

@@ -5,14 +5,16 @@
 
 import { closeSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { release, type } from 'node:os';
-import { encodeHeader, encodeSample, RECORD_TOP, RecordingError, splitRecording, type ParsedRecording } from '../model/recording.js';
+import {
+  encodeHeader, encodeSample, indexRecording, KEYFRAME_EVERY, RECORD_TOP, RecordingError, splitRecording, type ParsedRecording, type RecordingHeader,
+} from '../model/recording.js';
+import { ReplayStore, type ReplayOptions } from './replayStore.js';
+import type { Counters } from '../model/counters.js';
 import { describeErrno } from '../sources/types.js';
 import type { Snapshot } from './store.js';
 
 export { RecordingError } from '../model/recording.js';
 
-/** The default --record-max: 100 MiB. */
-export const DEFAULT_RECORD_MAX = 100 * 1024 * 1024;
 
 export interface WriterOptions {
   path: string;
@@ -37,6 +39,8 @@ export class RecordingWriter {
   private bytes = 0;
   private samples = 0;
   private lastSeq = -1;
+  /** The counters of the last line written to this file (null: the next line carries all of them). */
+  private prevCounters: Counters | null = null;
   private readonly top: number;
   private readonly now: () => number;
   /** Files rotated away so far. */
@@ -61,6 +65,7 @@ export class RecordingWriter {
     }
     this.bytes = 0;
     this.samples = 0;
+    this.prevCounters = null;
     const header = encodeHeader({
       version: this.opts.version,
       host: this.opts.host,
@@ -87,10 +92,15 @@ export class RecordingWriter {
   write(s: Snapshot): void {
     if (s.seq === this.lastSeq) return;
     this.lastSeq = s.seq;
-    const line = encodeSample(s, this.top);
-    if (this.samples > 0 && this.bytes + Buffer.byteLength(line) + 1 > this.opts.maxBytes) this.rotate();
+    const keyframe = this.samples % KEYFRAME_EVERY === 0;
+    let line = encodeSample(s, this.top, keyframe ? null : this.prevCounters);
+    if (this.samples > 0 && this.bytes + Buffer.byteLength(line) + 1 > this.opts.maxBytes) {
+      this.rotate(); // the new file starts with a whole line
+      line = encodeSample(s, this.top);
+    }
     this.writeLine(this.fd, line);
     this.samples++;
+    this.prevCounters = s.counters;
   }
 
   private rotate(): void {
@@ -127,4 +137,22 @@ export function readRecording(path: string): ParsedRecording {
     if (err instanceof RecordingError) throw new RecordingError(`${path}: ${err.message}`);
     throw err;
   }
+}
+
+/** A recording ready to replay: its store, and what the reader should be told about the file. */
+export interface OpenedReplay {
+  header: RecordingHeader;
+  store: ReplayStore;
+  /** The last line was cut short and left out. */
+  cut: boolean;
+  /** Lines in the middle that are not samples (left out). */
+  skipped: number;
+}
+
+/** Reads and indexes a recording for replay; a RecordingError (one line) when it cannot be replayed. */
+export function openReplay(path: string, opts: ReplayOptions = {}): OpenedReplay {
+  const { header, lines, cut } = readRecording(path);
+  const index = indexRecording(lines);
+  if (index.lines.length === 0) throw new RecordingError(`${path}: no samples recorded${cut ? ' (the only one is cut short)' : ''}`);
+  return { header, store: new ReplayStore(header, index, { name: path, ...opts }), cut, skipped: index.skipped };
 }

@@ -8,9 +8,9 @@
  * re-count a recording and is not applied.
  */
 
-import { counterRates } from '../model/counters.js';
+import { counterRates, type Counters } from '../model/counters.js';
 import { History } from '../model/history.js';
-import { decodeSample, type RecordedSample, type RecordingHeader, type RecordingIndex } from '../model/recording.js';
+import { decodeSample, hasCounterChanges, type RecordedSample, type RecordingHeader, type RecordingIndex } from '../model/recording.js';
 import { STATE_SLOTS } from '../model/states.js';
 import { compareRows, peerKeyCmp, portKeyCmp, processKeyCmp, type CountRow, type SortKey, type Tally } from '../model/tally.js';
 import type { SamplerClock } from '../sampler/sampler.js';
@@ -51,7 +51,8 @@ export class ReplayStore implements Store {
   private snapshot: Snapshot | null = null;
   private readonly listeners = new Set<(s: Snapshot) => void>();
   private readonly errorListeners = new Set<(e: Error) => void>();
-  private cache: { at: number; sample: RecordedSample } | null = null;
+  /** The last samples decoded (sample i needs i − 1 for its deltas and rates). */
+  private readonly cache = new Map<number, RecordedSample>();
 
   constructor(readonly header: RecordingHeader, private readonly index: RecordingIndex, opts: ReplayOptions = {}) {
     if (index.lines.length === 0) throw new RangeError('a replay needs at least one sample');
@@ -83,16 +84,33 @@ export class ReplayStore implements Store {
     return () => this.errorListeners.delete(fn);
   }
 
-  private sample(i: number): RecordedSample {
-    if (this.cache?.at === i) return this.cache.sample;
+  private decode(i: number, prevCounters: Counters | null): RecordedSample {
+    const hit = this.cache.get(i);
+    if (hit) return hit;
     let sample: RecordedSample;
     try {
-      sample = decodeSample(this.index.lines[i]);
+      sample = decodeSample(this.index.lines[i], prevCounters);
     } catch (err) {
       throw new Error(`${this.name}: sample ${i + 1} cannot be read: ${(err as Error).message}`);
     }
-    this.cache = { at: i, sample };
+    if (this.cache.size >= 4) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(i, sample);
     return sample;
+  }
+
+  /** Sample i, its counters resolved from the last line that has all of them (at most KEYFRAME_EVERY back). */
+  private sample(i: number): RecordedSample {
+    const hit = this.cache.get(i);
+    if (hit) return hit;
+    let k = i;
+    while (k > 0 && !this.cache.has(k - 1) && hasCounterChanges(this.index.lines[k])) k--;
+    let prev: Counters | null = k > 0 && this.cache.has(k - 1) ? this.cache.get(k - 1)!.counters : null;
+    let s: RecordedSample | null = null;
+    for (let j = k; j <= i; j++) {
+      s = this.decode(j, prev);
+      prev = s.counters;
+    }
+    return s!;
   }
 
   /** The trend of sample i: the samples of the history window up to it. */
