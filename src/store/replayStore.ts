@@ -206,8 +206,10 @@ export class ReplayStore implements Store {
     if (move.samples !== undefined) this.pos = Math.max(0, Math.min(this.count - 1, this.pos + move.samples));
     else if (move.ms !== undefined) {
       const target = this.index.times[this.pos] + move.ms;
-      // back: the first sample at or after the target; forward likewise (the last one past the end)
-      this.pos = this.indexAt(target);
+      // forward: the first sample at or after the target (the last past the end); back: the last at or
+      // before it (the first before the start), so a gap in the recording is never jumped over
+      const at = this.indexAt(target);
+      this.pos = move.ms >= 0 || this.index.times[at] <= target ? at : Math.max(0, at - 1);
     }
   }
 
