@@ -14,7 +14,7 @@ import { decodeSample, hasCounterChanges, type RecordedSample, type RecordingHea
 import { STATE_SLOTS } from '../model/states.js';
 import { compareRows, peerKeyCmp, portKeyCmp, processKeyCmp, type CountRow, type SortKey, type Tally } from '../model/tally.js';
 import type { SamplerClock } from '../sampler/sampler.js';
-import { DEFAULT_QUERY, MAX_SPEED, MIN_SPEED, type Playback, type Query, type Snapshot, type Store, type Trend } from './store.js';
+import { DEFAULT_QUERY, MAX_SPEED, MIN_SPEED, type Query, type Snapshot, type Store, type Trend } from './store.js';
 
 /** A gap in the recording (the recorder was stopped, a machine slept) plays as at most this long, × speed. */
 export const MAX_GAP_MS = 10_000;
@@ -44,7 +44,9 @@ export class ReplayStore implements Store {
   private pos = 0;
   private playing: boolean;
   private speed = 1;
-  private lastMove = 0;
+  /** The playback's running sums of moves already applied. */
+  private steps = 0;
+  private seekMs = 0;
   private started = false;
   private timer: unknown = null;
   private seq = 0;
@@ -202,15 +204,16 @@ export class ReplayStore implements Store {
     return lo;
   }
 
-  private applyMove(move: NonNullable<Playback['move']>): void {
-    if (move.samples !== undefined) this.pos = Math.max(0, Math.min(this.count - 1, this.pos + move.samples));
-    else if (move.ms !== undefined) {
-      const target = this.index.times[this.pos] + move.ms;
-      // forward: the first sample at or after the target (the last past the end); back: the last at or
-      // before it (the first before the start), so a gap in the recording is never jumped over
-      const at = this.indexAt(target);
-      this.pos = move.ms >= 0 || this.index.times[at] <= target ? at : Math.max(0, at - 1);
-    }
+  private step(samples: number): void {
+    this.pos = Math.max(0, Math.min(this.count - 1, this.pos + samples));
+  }
+
+  /** Forward: the first sample at or after the target (the last past the end); back: the last at or before it
+   * (the first before the start), so a gap in the recording is never jumped over. */
+  private seek(ms: number): void {
+    const target = this.index.times[this.pos] + ms;
+    const at = this.indexAt(target);
+    this.pos = ms >= 0 || this.index.times[at] <= target ? at : Math.max(0, at - 1);
   }
 
   /** Applies the view's playback; sort and trend re-derive the shown sample; filter, focus and interval do not apply. */
@@ -228,12 +231,12 @@ export class ReplayStore implements Store {
         this.speed = speed;
         changed = true;
       }
-      if (p.move && p.move.id > this.lastMove) {
-        this.lastMove = p.move.id;
-        const before = this.pos;
-        this.applyMove(p.move);
-        changed ||= this.pos !== before;
-      }
+      const before = this.pos;
+      if (p.steps !== this.steps) this.step(p.steps - this.steps);
+      if (p.seekMs !== this.seekMs) this.seek(p.seekMs - this.seekMs);
+      this.steps = p.steps;
+      this.seekMs = p.seekMs;
+      changed ||= this.pos !== before;
       const playing = !p.paused && this.pos < this.count - 1;
       if (playing !== this.playing) {
         this.playing = playing;

@@ -48,13 +48,17 @@ export interface Query {
 export const MIN_SPEED = 0.25;
 export const MAX_SPEED = 64;
 
-/** What the view asks of a replay: play or pause, how fast, and a move (applied once per id). */
+/**
+ * What the view asks of a replay: play or pause, how fast, and where to move. Moves are running sums
+ * (samples stepped, ms of recorded time sought, since the start): the replay applies what they grew
+ * by since the last query, so keys pressed faster than the view renders all count.
+ */
 export interface Playback {
   paused: boolean;
   /** ×0.25 … ×64 of the recorded pace. */
   speed: number;
-  /** Step by samples or seek by ms of recorded time; a move is applied once, when its id is new. */
-  move: { id: number; samples?: number; ms?: number } | null;
+  steps: number;
+  seekMs: number;
 }
 
 /** Where a replay is: carried by the snapshots a replay publishes (absent from live ones). */

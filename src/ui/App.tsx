@@ -75,9 +75,9 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
       trendSeries: view.trend,
       trendPoints: columns,
       allNetns: view.allNetns,
-      playback: { paused: view.paused, speed: view.speed, move: view.move },
+      playback: { paused: view.paused, speed: view.speed, steps: view.steps, seekMs: view.seekMs },
     });
-  }, [store, view.filterText, view.filter, view.sortColumn, view.ascending, view.focus, view.intervalMs, view.trend, columns, view.allNetns, view.paused, view.speed, view.move]);
+  }, [store, view.filterText, view.filter, view.sortColumn, view.ascending, view.focus, view.intervalMs, view.trend, columns, view.allNetns, view.paused, view.speed, view.steps, view.seekMs]);
   useEffect(() => {
     if (view.quit) onQuit();
   }, [view.quit, onQuit]);

@@ -8,7 +8,7 @@ import { FilterError, MAX_FILTER_LENGTH, parseFilter, usesOwners, type FilterNod
 import { TOTAL_SERIES } from '../model/history.js';
 import { KEY_STATE_COLUMNS, TCP } from '../model/states.js';
 import { compareRows, peerKeyCmp, portKeyCmp, processKeyCmp, type NamespaceRow, type PeerRow, type PortRow, type ProcessRow, type SortKey } from '../model/tally.js';
-import { clampInterval, MAX_SPEED, MIN_SPEED, type Focus, type Playback, type Snapshot } from '../store/store.js';
+import { clampInterval, MAX_SPEED, MIN_SPEED, type Focus, type Snapshot } from '../store/store.js';
 import { actionFor, type ActionId, type Context } from './keymap.js';
 
 /** The table: service ports, remote hosts, remote host:port, processes, or network namespaces. */
@@ -51,9 +51,10 @@ export interface ViewState {
   intervalMs: number;
   /** Every network namespace on the box, not only ours. */
   allNetns: boolean;
-  /** A replay's speed (×) and last move (`paused` is the replay's pause). */
+  /** A replay's speed (×) and its moves as running sums (`paused` is the replay's pause). */
   speed: number;
-  move: Playback['move'];
+  steps: number;
+  seekMs: number;
   quit: boolean;
 }
 
@@ -75,7 +76,8 @@ export function initialViewState(opts: { intervalMs: number; filterText?: string
     intervalMs: opts.intervalMs,
     allNetns: opts.allNetns ?? false,
     speed: 1,
-    move: null,
+    steps: 0,
+    seekMs: 0,
     quit: false,
   };
 }
@@ -225,7 +227,6 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
   const last = () => Math.max(0, rowCount() - 1);
   const page = Math.max(1, env.page);
   if (env.replay && NOT_IN_REPLAY.has(a)) return s;
-  const move = (m: { samples?: number; ms?: number }): Playback['move'] => ({ id: (s.move?.id ?? 0) + 1, ...m });
   switch (a) {
     case 'quit': return { ...s, quit: true };
     case 'help': return { ...s, help: true, helpScroll: 0 };
@@ -260,10 +261,10 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
     }
     // a replay's pause toggles what the replay does (it stops by itself at its end)
     case 'pause': return { ...s, paused: env.snap?.replay ? env.snap.replay.playing : !s.paused };
-    case 'stepBack': return { ...s, paused: true, move: move({ samples: -1 }) };
-    case 'stepForward': return { ...s, paused: true, move: move({ samples: 1 }) };
-    case 'seekBack': return { ...s, move: move({ ms: -SEEK_MS }) };
-    case 'seekForward': return { ...s, move: move({ ms: SEEK_MS }) };
+    case 'stepBack': return { ...s, paused: true, steps: s.steps - 1 };
+    case 'stepForward': return { ...s, paused: true, steps: s.steps + 1 };
+    case 'seekBack': return { ...s, seekMs: s.seekMs - SEEK_MS };
+    case 'seekForward': return { ...s, seekMs: s.seekMs + SEEK_MS };
     case 'playSlower': return { ...s, speed: Math.max(MIN_SPEED, s.speed / 2) };
     case 'playFaster': return { ...s, speed: Math.min(MAX_SPEED, s.speed * 2) };
     case 'faster': return { ...s, intervalMs: stepInterval(s.intervalMs, -1) };

@@ -36,6 +36,8 @@ function recording(tw: number[], secs: number[]): string[] {
 }
 
 function store(tw: number[], secs: number[], clock: FakeClock, paused = false) {
+  steps = 0;
+  seekMs = 0;
   const r = new ReplayStore(HEADER, indexRecording(recording(tw, secs)), { clock, paused });
   const seen: Snapshot[] = [];
   r.subscribe((s) => seen.push(s));
@@ -45,10 +47,11 @@ function store(tw: number[], secs: number[], clock: FakeClock, paused = false) {
 const TWS = [3, 5, 2, 8, 8, 4];
 const SECS = [0, 1, 2, 3, 63, 64]; // a minute's gap before the fifth sample
 
-let moveId = 0;
-const play = (p: Partial<Playback> = {}): Playback => ({ paused: false, speed: 1, move: null, ...p });
-const step = (samples: number, paused = true): Playback => ({ paused, speed: 1, move: { id: ++moveId, samples } });
-const seek = (ms: number): Playback => ({ paused: false, speed: 1, move: { id: ++moveId, ms } });
+/** The view's running sums of moves (each test starts a new store: reset them). */
+let steps = 0, seekMs = 0;
+const play = (p: Partial<Playback> = {}): Playback => ({ paused: false, speed: 1, steps, seekMs, ...p });
+const step = (samples: number, paused = true): Playback => ({ paused, speed: 1, steps: (steps += samples), seekMs });
+const seek = (ms: number): Playback => ({ paused: false, speed: 1, steps, seekMs: (seekMs += ms) });
 
 test('plays at the recorded pace: the next sample after its recorded gap; stops playing at the last', async () => {
   const clock = new FakeClock();
@@ -108,7 +111,7 @@ test('pause stops the clock; step back and forward move one sample and pause; a 
   assert.equal(seen.at(-1)!.replay!.index, 1);
   assert.equal(seen.at(-1)!.time, T0 + 1000);
   const n = seen.length;
-  r.setQuery({ playback: back }); // the same move again (the view re-sent its query): nothing
+  r.setQuery({ playback: back }); // the same sums again (the view re-sent its query): nothing
   assert.equal(seen.length, n);
   r.setQuery({ playback: step(1) });
   r.setQuery({ playback: step(1) });

@@ -32,10 +32,15 @@ export function ownersNote(o: Ownership | null, root = process.getuid?.() === 0)
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
-/** `REPLAY 2026-11-26 07:41:03 ×4 ▶` (⏸ when paused): the recorded time in local time (TZ), the speed, playing or not. */
-export function replayMarker(r: ReplayInfo, time: number, ascii: boolean): string {
+/**
+ * `REPLAY 2026-11-26 07:41:03 ×4 ▶ 12/340` (⏸ when paused): the recorded time in local time (TZ; tenths
+ * of a second for a recording sampled more often than every second), the speed, playing or not, and
+ * which sample of how many.
+ */
+export function replayMarker(r: ReplayInfo, time: number, ascii: boolean, intervalMs = 1000): string {
   const d = new Date(time);
-  const when = `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+  const tenths = intervalMs < 1000 ? `.${Math.floor(d.getMilliseconds() / 100)}` : '';
+  const when = `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}${tenths}`;
   const speed = `${ascii ? 'x' : '×'}${r.speed}`;
   const state = r.playing ? (ascii ? '>' : '▶') : (ascii ? '||' : '⏸');
   return `REPLAY ${when} ${speed} ${state} ${r.index + 1}/${r.count}`;
@@ -48,7 +53,7 @@ export function Header({ snap, host, os, intervalMs, paused, filterText, width }
   const stretched = snap && snap.effectiveIntervalMs > intervalMs ? ` → ${seconds(snap.effectiveIntervalMs)}` : '';
   const left = `tcptally  ${host}  src ${src}  every ${seconds(intervalMs)}${stretched}  sample ${snap ? ms(snap.sampleMs) : '…'}  ${os}`;
   const markers: { text: string; color: 'warn' | 'alert' | 'info' }[] = [];
-  if (snap?.replay) markers.push({ text: replayMarker(snap.replay, snap.time, theme.ascii), color: 'info' });
+  if (snap?.replay) markers.push({ text: replayMarker(snap.replay, snap.time, theme.ascii, snap.intervalMs), color: 'info' });
   if (paused) markers.push({ text: 'PAUSED', color: 'warn' });
   if (snap?.stale) markers.push({ text: stretched ? 'STALE: SLOW SAMPLES' : 'STALE', color: 'alert' });
   const markLen = markers.reduce((a, m) => a + m.text.length + 1, 0);
