@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { SocketRecord } from '../../src/model/table.js';
 import { keyNames } from '../../src/ui/keys.js';
 import type { ActionId } from '../../src/ui/keymap.js';
-import { initialViewState, paneRows, PROMPT_MAX, reduce, SORT_COLUMNS, stepInterval, type KeyEnv, type ViewState } from '../../src/ui/viewState.js';
+import { initialViewState, NO_FILTER_IN_REPLAY, paneRows, PROMPT_MAX, reduce, SORT_COLUMNS, stepInterval, type KeyEnv, type ViewState } from '../../src/ui/viewState.js';
 import { snapshotOf } from '../helpers/snapshot.js';
 
 // 20 outbound service ports 6000..6019 with 20..1 ESTABLISHED sockets each: by total, 6000 is first
@@ -215,4 +215,38 @@ test('without owners the prompt refuses owner words, with its reason', () => {
   assert.match(s.prompt!.error!, /need owners/);
   const ok = reduce(keys(init(), '/'), { type: 'keys', keys: keyNames('pid 1', { ...NO_KEY }), env });
   assert.equal(ok.prompt!.error, null);
+});
+
+test('replay: , and . step (and pause), [ and ] seek a minute, < and > halve and double the speed within ×0.25..×64', () => {
+  const replay = (playing: boolean): KeyEnv => ({ ...env, replay: true, snap: { ...env.snap!, replay: { index: 3, count: 9, speed: 1, playing } } });
+  const keys = (s: ViewState, text: string, e = replay(true)) => reduce(s, { type: 'keys', keys: keyNames(text, NO_KEY), env: e });
+  const s0 = initialViewState({ intervalMs: 1000 });
+  // a burst counts every key: the moves are running sums
+  let s = keys(s0, ',,');
+  assert.deepEqual([s.steps, s.paused], [-2, true]);
+  s = keys(s, '.');
+  assert.equal(s.steps, -1);
+  s = keys(s, ']]]');
+  assert.equal(s.seekMs, 180_000);
+  s = keys(s, '[');
+  assert.equal(s.seekMs, 120_000);
+  s = keys(s, '>>>>>>>>');
+  assert.equal(s.speed, 64);
+  s = keys(s, '<<<<<<<<<<<<<<');
+  assert.equal(s.speed, 0.25);
+  // Space toggles what the replay does: playing → pause, paused (or at its end) → play
+  assert.equal(keys(s0, ' ', replay(true)).paused, true);
+  assert.equal(keys({ ...s0, paused: true }, ' ', replay(false)).paused, false);
+});
+
+test('replay: the filter prompt says why it is not available and applies nothing; drill, interval and n do nothing', () => {
+  const e: KeyEnv = { ...env, replay: true };
+  let s = reduce(initialViewState({ intervalMs: 1000 }), { type: 'keys', keys: keyNames('/', NO_KEY), env: e });
+  assert.equal(s.prompt?.error, NO_FILTER_IN_REPLAY);
+  s = reduce(s, { type: 'keys', keys: keyNames('tw', NO_KEY), env: e });
+  s = reduce(s, { type: 'keys', keys: [{ name: 'enter', text: '' }], env: e });
+  assert.equal(s.prompt?.error, NO_FILTER_IN_REPLAY);
+  assert.equal(s.filter, null);
+  const base = initialViewState({ intervalMs: 1000 });
+  for (const name of ['enter', '+', '-', 'n']) assert.deepEqual(reduce(base, { type: 'keys', keys: [{ name, text: name }], env: e }), base, name);
 });
