@@ -136,6 +136,37 @@ export function hasCounterChanges(line: string): boolean {
   return line.includes('"countersChanged":');
 }
 
+/** The flat object after `"key":` in a line (counters: names and numbers, no nesting), or null. */
+function flatObject(line: string, key: string): Record<string, number | null> | null {
+  const at = line.indexOf(`"${key}":{`);
+  if (at < 0) return null;
+  const start = at + key.length + 3;
+  const end = line.indexOf('}', start);
+  if (end < 0) return null;
+  try {
+    return JSON.parse(line.slice(start, end + 1)) as Record<string, number | null>;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A line's counters without decoding the rest of it (what following a chain of changed counters back
+ * to a line with all of them needs): `prevCounters` are the counters of the line before.
+ */
+export function countersOfLine(line: string, prevCounters: Counters | null): Counters {
+  const changed = flatObject(line, 'countersChanged');
+  const whole = changed ? null : flatObject(line, 'counters');
+  if (!changed && !whole) return decodeSample(line, prevCounters ?? {}).counters; // not as written: the long way
+  if (whole) return whole as Counters;
+  const out: Counters = { ...(prevCounters ?? {}) };
+  for (const [k, v] of Object.entries(changed!)) {
+    if (typeof v === 'number') out[k] = v;
+    else delete out[k];
+  }
+  return out;
+}
+
 /**
  * Decodes one sample line; a RecordingError when it is not one. A line with `countersChanged` needs the
  * counters of the line before it (`prevCounters`).

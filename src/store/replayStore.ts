@@ -10,7 +10,7 @@
 
 import { counterRates, type Counters } from '../model/counters.js';
 import { History } from '../model/history.js';
-import { decodeSample, hasCounterChanges, type RecordedSample, type RecordingHeader, type RecordingIndex } from '../model/recording.js';
+import { countersOfLine, decodeSample, hasCounterChanges, type RecordedSample, type RecordingHeader, type RecordingIndex } from '../model/recording.js';
 import { STATE_SLOTS } from '../model/states.js';
 import { compareRows, peerKeyCmp, portKeyCmp, processKeyCmp, type CountRow, type SortKey, type Tally } from '../model/tally.js';
 import type { SamplerClock } from '../sampler/sampler.js';
@@ -100,19 +100,32 @@ export class ReplayStore implements Store {
     return sample;
   }
 
-  /** Sample i, its counters resolved from the last line that has all of them (at most KEYFRAME_EVERY back). */
-  private sample(i: number): RecordedSample {
-    const hit = this.cache.get(i);
+  /** Counters of recent lines (a step back needs the line before's, found from the last line with all of them). */
+  private readonly counterCache = new Map<number, Counters>();
+
+  /** The counters of line i: from the last line at or before it with all of them, through the changes since. */
+  private countersAt(i: number): Counters {
+    const hit = this.counterCache.get(i) ?? this.cache.get(i)?.counters;
     if (hit) return hit;
     let k = i;
-    while (k > 0 && !this.cache.has(k - 1) && hasCounterChanges(this.index.lines[k])) k--;
-    let prev: Counters | null = k > 0 && this.cache.has(k - 1) ? this.cache.get(k - 1)!.counters : null;
-    let s: RecordedSample | null = null;
+    while (k > 0 && !this.counterCache.has(k - 1) && hasCounterChanges(this.index.lines[k])) k--;
+    let c: Counters | null = k > 0 ? this.counterCache.get(k - 1) ?? null : null;
     for (let j = k; j <= i; j++) {
-      s = this.decode(j, prev);
-      prev = s.counters;
+      try {
+        c = countersOfLine(this.index.lines[j], c);
+      } catch (err) {
+        throw new Error(`${this.name}: sample ${j + 1} cannot be read: ${(err as Error).message}`);
+      }
+      if (this.counterCache.size >= 256) this.counterCache.delete(this.counterCache.keys().next().value!);
+      this.counterCache.set(j, c);
     }
-    return s!;
+    return c!;
+  }
+
+  /** Sample i, decoded, its counters resolved. */
+  private sample(i: number): RecordedSample {
+    if (i < 0 || i >= this.count) throw new RangeError(`no sample ${i + 1} (the recording has ${this.count})`);
+    return this.decode(i, i > 0 && hasCounterChanges(this.index.lines[i]) ? this.countersAt(i - 1) : null);
   }
 
   /** The trend of sample i: the samples of the history window up to it. */

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  decodeHeader, decodeSample, encodeHeader, encodeSample, indexRecording, quickIndex, RecordingError, splitRecording,
+  countersOfLine, decodeHeader, decodeSample, encodeHeader, encodeSample, indexRecording, quickIndex, RecordingError, splitRecording,
 } from '../../src/model/recording.js';
 import type { SocketRecord } from '../../src/model/table.js';
 import type { Snapshot } from '../../src/store/store.js';
@@ -88,6 +88,9 @@ test('counters: with the previous line\'s counters only the changed ones (null: 
   assert.ok(!line.includes('"counters":'));
   assert.deepEqual(decodeSample(line, prev).counters, { 'Tcp.ActiveOpens': 47, 'TcpExt.ListenDrops': 0 });
   assert.throws(() => decodeSample(line), RecordingError);
+  // the counters alone, without decoding the line (the replay's walk back to a line with all of them)
+  assert.deepEqual(countersOfLine(line, prev), { 'Tcp.ActiveOpens': 47, 'TcpExt.ListenDrops': 0 });
+  assert.deepEqual(countersOfLine(LINE, null), { 'Tcp.ActiveOpens': 47, 'TcpExt.ListenDrops': 0 });
 });
 
 test('the header line, and what is not one', () => {
