@@ -41,6 +41,21 @@ test('a header line, then one line per sample; the same seq again (a re-count) i
   assert.ok(l[2].includes('"countersChanged":{}'), l[2]);
 });
 
+test('the counters are whole on the first sample line and every 60th; the lines between carry the changes', () => {
+  const path = join(dir, 'key.ndjson');
+  const w = new RecordingWriter({ path, maxBytes: 1 << 24, host: 'db1', version: '0.1.0' });
+  for (let seq = 1; seq <= 122; seq++) w.write(snapshotOf(tw(1), { seq, time: T0 + seq * 1000, counters: { 'Tcp.ActiveOpens': seq } }));
+  w.close();
+  const l = lines(path).slice(1, -1);
+  assert.equal(l.length, 122);
+  const whole = l.map((x, i) => (x.includes('"counters":{"Tcp.ActiveOpens":') ? i : -1)).filter((i) => i >= 0);
+  assert.deepEqual(whole, [0, 60, 120]);
+  assert.ok(l[61].includes('"countersChanged":{"Tcp.ActiveOpens":62}'), l[61].slice(-300));
+  const r = openReplay(path);
+  assert.deepEqual(r.store.snapshotAt(119).counters, { 'Tcp.ActiveOpens': 120 });
+  assert.deepEqual(r.store.snapshotAt(59).rates, { 'Tcp.ActiveOpens': 1 });
+});
+
 test('rotation: past --record-max the file moves to FILE.1 and FILE starts again with a header; every line whole', () => {
   const path = join(dir, 'rot.ndjson');
   const one = Buffer.byteLength(lines((() => {
