@@ -87,6 +87,17 @@ describe('record and replay of real sockets on 127.0.95.1', () => {
     assert.match(once.out, new RegExp(`TIME_WAIT\\s+${before.TIME_WAIT}\\b`));
   });
 
+  test('--record beside --check and --once: each sample recorded', () => {
+    for (const [mode, samples] of [[['--check', '--count', '2', '-i', '0.2'], 2], [['--once'], 1]] as const) {
+      const file = join(dir, `${mode[0].slice(2)}.ndjson`);
+      const r = run([...mode, '--record', file, '-f', FILTER]);
+      assert.equal(r.code, 0, r.err);
+      const replayed = ndjson(run(['--replay', file, '--json']).out);
+      assert.equal(replayed.length, samples, mode[0]);
+      assert.deepEqual(replayed[0].states, ssStates());
+    }
+  });
+
   test('a tiny --record-max rotates: FILE.1 holds the previous sample, FILE the last; each replays on its own', () => {
     const file = join(dir, 'rot.ndjson');
     const r = run(['--json', '--count', '3', '-i', '0.2', '--record', file, '--record-max', '1K', '-f', FILTER]);
