@@ -125,3 +125,23 @@ test('--top: a row count (0 = none) or "all"; each list prints listRows rows', (
   assert.equal(listRows({ mode: 'once', top: 'all' }), Infinity);
   assert.equal(listRows({ mode: 'json', top: 'all' }), Infinity);
 });
+
+test('--record, --record-max (K, M, G are 1024s; default 100M), --replay', () => {
+  const c = parseCli(['--json', '--record', 'rec.ndjson']);
+  assert.equal(c.record, 'rec.ndjson');
+  assert.equal(c.recordMaxBytes, 104_857_600);
+  assert.equal(c.replay, null);
+  assert.equal(parseCli(['--record', 'f', '--record-max', '2K']).recordMaxBytes, 2048);
+  assert.equal(parseCli(['--record', 'f', '--record-max', '5m']).recordMaxBytes, 5_242_880);
+  assert.equal(parseCli(['--record', 'f', '--record-max', '1G']).recordMaxBytes, 1_073_741_824);
+  assert.equal(parseCli(['--record', 'f', '--record-max', '4096']).recordMaxBytes, 4096);
+  for (const bad of ['1023', '0', '1.5M', '-1', '2T', 'M', '1025G']) {
+    assert.throws(() => parseCli(['--record', 'f', '--record-max', bad]), UsageError, bad);
+  }
+  const r = parseCli(['--replay', 'rec.ndjson', '--json', '--top', '5', '--history', '60']);
+  assert.deepEqual([r.replay, r.mode, r.top, r.historySeconds, r.record], ['rec.ndjson', 'json', 5, 60, null]);
+  assert.equal(parseCli(['--replay', 'rec.ndjson']).mode, 'dashboard');
+  assert.throws(() => parseCli(['--replay', 'r', '--interval', '2']), /--replay cannot be combined with --interval/);
+  assert.throws(() => parseCli(['--replay', 'r', '--all-netns']), /--replay cannot be combined with --all-netns/);
+  assert.throws(() => parseCli(['--record', '']), /--record needs a file name/);
+});
