@@ -38,5 +38,7 @@ export function loadEmbeddedAddon(): unknown {
       if (dir) rmSync(dir, { recursive: true, force: true });
     }
   }
-  throw new Error(`cannot load the embedded netlink addon: ${firstError?.message ?? 'no temporary directory'}`);
+  // dlopen's message names the file: "…/netlink.node: failed to map segment from shared object" (noexec)
+  const why = firstError?.message.split('\n')[0] ?? 'no temporary directory';
+  throw new Error(`cannot load the embedded addon (${why}; TMPDIR must allow executables)`);
 }
