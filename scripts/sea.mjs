@@ -10,8 +10,9 @@
 // - asset netlink.node: the netlink package's prebuilt linux-x64 addon, loaded by src/sea/addon.ts.
 // The bundles differ from the npm build in three swapped modules: src/parts.ts → src/sea/parts.ts
 // (version written in, embedded worker and dashboard), Ink's yoga-layout → src/sea/yoga.ts (no
-// top-level await in CommonJS), netlink's node-gyp-build → src/sea/addon.ts (the embedded addon).
-import { execFileSync } from 'node:child_process';
+// top-level await in CommonJS), netlink's node-gyp-build → src/sea/addon.ts (the embedded addon);
+// and Ink's reconciler loses its two top-level awaits (React devtools, only with DEV=true).
+import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -50,7 +51,7 @@ const NO_AWAIT = [
   ['? await loadPackageJson()', '? { name: undefined, version: undefined }'],
 ];
 
-/** esbuild plugin: the three module swaps described above. */
+/** esbuild plugin: the module swaps and the reconciler edit described above. */
 function seaSwaps() {
   const parts = at('dist/src/parts.js');
   return {
@@ -88,7 +89,6 @@ function seaBundle(entry, outfile) {
     define: { ...ui.define, TCPTALLY_VERSION: JSON.stringify(version) },
     plugins: [seaSwaps(), ...ui.plugins],
     logLevel: 'error',
-    metafile: true,
   });
 }
 
@@ -107,14 +107,27 @@ const config = {
   assets: { 'worker.js': `${WORK}/worker.js`, 'netlink.node': ADDON },
 };
 writeFileSync(`${WORK}/sea-config.json`, `${JSON.stringify(config, null, 2)}\n`);
-execFileSync(process.execPath, ['--experimental-sea-config', `${WORK}/sea-config.json`], { stdio: ['ignore', 'ignore', 'inherit'] });
+const blob = spawnSync(process.execPath, ['--experimental-sea-config', `${WORK}/sea-config.json`], { encoding: 'utf8' });
+if (blob.status !== 0) {
+  console.error(`sea: node --experimental-sea-config failed:\n${blob.stderr}`);
+  process.exit(1);
+}
 
 // into a copy of the node binary running this build; renamed into place only when complete
 const tmp = `${OUT}.tmp`;
 mkdirSync(dirname(OUT), { recursive: true });
 copyFileSync(process.execPath, tmp);
 chmodSync(tmp, 0o755);
-await inject(tmp, 'NODE_SEA_BLOB', readFileSync(config.output), { sentinelFuse: FUSE, overwrite: true });
+// LIEF (inside postject) warns about each note section of node's binary it has no name for: harmless
+const warn = console.warn;
+console.warn = (...args) => {
+  if (!/^warning: Can't find string offset for section name/.test(String(args[0]))) warn(...args);
+};
+try {
+  await inject(tmp, 'NODE_SEA_BLOB', readFileSync(config.output), { sentinelFuse: FUSE, overwrite: true });
+} finally {
+  console.warn = warn;
+}
 renameSync(tmp, OUT);
 
 const mb = (statSync(OUT).size / 1e6).toFixed(1);
