@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { TCP_STATES } from '../../src/model/states.js';
 import { SocketFarm, waitFor, type Host } from '../helpers/sockets.js';
 import { TmuxPane } from '../helpers/tmux.js';
-import { requireTool, suiteSkip } from '../helpers/tools.js';
+import { IN_CI, requireTool, suiteSkip } from '../helpers/tools.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BUILT = join(ROOT, 'dist/tcptally');
@@ -162,6 +162,30 @@ describe('the single executable, alone in an empty directory', { skip: SKIP }, (
     }, '--json');
     assert.ok((ssStates().get('ESTAB') ?? 0) >= 6, 'our ESTABLISHED pairs are there');
     assert.deepEqual(readdirSync(tmp), [], 'nothing left in TMPDIR');
+  });
+
+  test('/etc/services is read on the box: a listener on a named port shows its name', async (t) => {
+    if (!existsSync('/etc/services')) {
+      if (IN_CI) assert.fail('/etc/services is missing (netbase; .ci/run installs it)');
+      t.skip('/etc/services is missing (netbase)');
+      return;
+    }
+    // the first tcp service above 1024 we can listen on at ADDR (bounded: 30 tries)
+    const named = [...readFileSync('/etc/services', 'utf8').matchAll(/^([\w-]+)\s+(\d+)\/tcp\b/gm)]
+      .map((m) => ({ name: m[1], port: Number(m[2]) })).filter((e) => e.port > 1024).slice(0, 30);
+    let svc: { name: string; port: number } | null = null;
+    for (const e of named) {
+      try {
+        await farm.listen(ADDR, e.port);
+        svc = e;
+        break;
+      } catch { /* in use: the next one */ }
+    }
+    assert.ok(svc, `no port of /etc/services free on ${ADDR}`);
+    const r = run(['--json', `${FILTER} and sport = ${svc.port}`]);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out) as { ports: { port: number; direction: string; service: string | null }[] };
+    assert.deepEqual(j.ports.map((p) => [p.port, p.direction, p.service]), [[svc.port, 'in', svc.name]]);
   });
 
   test('--once: the text summary; its counts equal ss', () => {
