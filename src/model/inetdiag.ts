@@ -86,6 +86,8 @@ export function decodeDiagDatagram(buf: Buffer, table: SocketTable, p: DiagProgr
       const fam = buf[m];
       const family = fam === AF_INET ? 4 : 6;
       const i = table.add(family, buf[m + 1], buf.readUInt16BE(m + 4), buf.readUInt16BE(m + 6), buf.readUInt32LE(m + 68));
+      table.rqueue[i] = buf.readUInt32LE(m + 56);
+      table.wqueue[i] = buf.readUInt32LE(m + 60);
       const at = i * 4;
       if (family === 4) {
         table.laddr[at + 3] = buf.readUInt32BE(m + 8);

@@ -9,6 +9,7 @@
 import { counterRates, type Counters } from '../model/counters.js';
 import { compileFilter, type OwnerContext, type Predicate } from '../model/filter.js';
 import { History } from '../model/history.js';
+import { listListeners, type Listeners } from '../model/listeners.js';
 import { STATE_SLOTS } from '../model/states.js';
 import { SocketAges } from '../model/ages.js';
 import { SocketTable } from '../model/table.js';
@@ -158,8 +159,18 @@ export class Sampler implements Store {
   }
 
 
+  /** The listeners that pass the filter (in a namespace's own view, that namespace's). */
+  private listListeners(): Listeners {
+    const q = this.query;
+    const inodes = this.source.namespaces?.map((e) => e.inode);
+    // a namespace's view: its index in this sample, or none at all when it is gone
+    const netns = q.focus && 'netns' in q.focus ? (inodes ? inodes.indexOf(q.focus.netns) : -1) : -1;
+    if (q.focus && 'netns' in q.focus && netns < 0) return { rows: [], count: 0, maxFill: null };
+    return listListeners(this.table, { filter: this.predicate, netns, owners: this.ownersOf ?? undefined, top: q.top });
+  }
+
   /** What each pid the lists name is (read through the owner index's per-process cache). */
-  private processInfo(t: Tally): Record<number, ProcessInfo> {
+  private processInfo(t: Tally, listeners?: Listeners): Record<number, ProcessInfo> {
     const out: Record<number, ProcessInfo> = {};
     if (!this.ownerIndex) return out;
     const add = (pid: number) => {
@@ -171,6 +182,7 @@ export class Sampler implements Store {
     if (focus && 'pid' in focus) add(focus.pid); // its drill-down names it even while it holds nothing
     for (const p of t.processes) add(p.pid);
     for (const list of [t.ports, t.peers, t.peerPorts]) for (const r of list) for (const o of r.owners ?? []) add(o.pid);
+    for (const r of listeners?.rows ?? []) if (typeof r.owners === 'object') for (const pid of r.owners) add(pid);
     return out;
   }
 
@@ -193,6 +205,7 @@ export class Sampler implements Store {
     }
     this.ages?.update(this.table, time);
     const tally = this.tally();
+    const listeners = this.listListeners();
     const counters = this.readCountersFn();
     const t2 = this.clock.now();
     const deltas = new Array<number>(STATE_SLOTS).fill(0);
@@ -228,8 +241,10 @@ export class Sampler implements Store {
       trend: this.trend(),
       agesSince: this.ages ? this.ages.since : null,
       attribution: this.attribution,
-      processInfo: this.processInfo(tally),
+      processInfo: this.processInfo(tally, listeners),
       namespaces: this.source.namespaces && this.query.allNetns ? [...this.source.namespaces] : null,
+      listeners: listeners.rows,
+      listenerCount: listeners.count,
     };
     this.publish(snap);
     return snap;
@@ -327,6 +342,7 @@ export class Sampler implements Store {
     const prev = this.snapshot;
     const t0 = this.clock.now();
     const tally = this.tally();
+    const listeners = this.listListeners();
     const tallyMs = this.clock.now() - t0;
     const q = this.query;
     this.publish({
@@ -337,7 +353,9 @@ export class Sampler implements Store {
       ascending: q.ascending,
       tally,
       tallyMs,
-      processInfo: this.processInfo(tally),
+      processInfo: this.processInfo(tally, listeners),
+      listeners: listeners.rows,
+      listenerCount: listeners.count,
       deltas: restarted ? new Array<number>(STATE_SLOTS).fill(0) : prev.deltas,
       trend: this.trend(),
     });

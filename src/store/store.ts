@@ -7,6 +7,7 @@
 
 import type { Counters } from '../model/counters.js';
 import type { FilterNode } from '../model/filter.js';
+import type { ListenerRow } from '../model/listeners.js';
 import type { SeriesStats } from '../model/history.js';
 import type { Focus, SortKey, Tally } from '../model/tally.js';
 import type { NetnsInfo } from '../sources/allnetns.js';
@@ -106,6 +107,13 @@ export interface Snapshot {
   processInfo: Record<number, ProcessInfo>;
   /** With every namespace read: the sample's namespaces (tally.namespaces rows index it); else null. */
   namespaces: NetnsInfo[] | null;
+  /**
+   * The LISTEN sockets that pass the filter (in a namespace's view: that namespace's), fullest first,
+   * at most Query.top of them; null when the producer does not list them.
+   */
+  listeners: ListenerRow[] | null;
+  /** How many listeners there are (before the cut). */
+  listenerCount: number;
 }
 
 export interface Store {

@@ -169,6 +169,8 @@ export class SnapshotScript {
       attribution: null,
       processInfo: {},
       namespaces: null,
+      listeners: [],
+      listenerCount: 0,
     };
   }
 }
