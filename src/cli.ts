@@ -234,7 +234,7 @@ async function runCheck(cfg: Config, init: SamplerInit): Promise<void> {
     for (let i = 0; i < samples; i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, cfg.intervalMs));
       const s = await sampler.sample();
-      const extra = { conntrack: cfg.pid === undefined ? readConntrack() : null };
+      const extra = { conntrack: cfg.pid === undefined ? readConntrack() : null, listeners: s.listeners };
       const results: RuleResult[] = evaluate(rules, s, prev, extra);
       const status = statusOf(results);
       // worst wins; among equals the latest

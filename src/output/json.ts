@@ -44,9 +44,26 @@ export interface JsonSample {
   ownersPending: number | null;
   /** With --all-netns: every network namespace (ours first), its member pids and counts; else null. */
   namespaces: { inode: number; label: string; own: boolean; pids: number[]; total: number; states: Record<StateName, number> }[] | null;
+  /** LISTEN sockets that pass the filter, fullest first (top N like the other lists); null when not listed. */
+  listeners: JsonListener[] | null;
+  listenerCount: number;
   counters: Record<string, number>;
   rates: Record<string, number>;
   read: { rows: number; duplicates: number; malformed: number };
+}
+
+/** A LISTEN socket: its accept queue against its backlog (null: the source cannot tell), half-open sockets on it. */
+export interface JsonListener {
+  family: 4 | 6;
+  address: string;
+  port: number;
+  acceptQueue: number | null;
+  backlog: number | null;
+  /** acceptQueue as % of backlog, one decimal; null when either is unknown. */
+  fill: number | null;
+  synRecv: number;
+  /** The processes holding it (with --no-owners, or unreadable: none). */
+  owners: { pid: number; command: string | null }[];
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -120,6 +137,19 @@ export function toJson(s: Snapshot, host: string, services: Services, top = Infi
         return { inode: e.inode, label: e.label, own: e.own, pids: e.pids, total: row?.total ?? 0, states: countsToObject(row?.states ?? []) };
       })
       : null,
+    listeners: s.listeners
+      ? s.listeners.slice(0, top).map((l) => ({
+        family: l.family,
+        address: l.address,
+        port: l.port,
+        acceptQueue: l.acceptQueue,
+        backlog: l.backlog,
+        fill: l.fill === null ? null : Math.round(l.fill * 10) / 10,
+        synRecv: l.synRecv,
+        owners: typeof l.owners === 'object' ? l.owners.map((pid) => ({ pid, command: info[pid]?.command ?? null })) : [],
+      }))
+      : null,
+    listenerCount: s.listenerCount,
     counters: { ...s.counters },
     rates,
     read: { ...s.read },

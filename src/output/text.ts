@@ -5,7 +5,9 @@ import { KEY_STATE_COLUMNS, TCP_STATES } from '../model/states.js';
 import type { Services } from '../model/services.js';
 import type { CountRow } from '../model/tally.js';
 import type { Snapshot } from '../store/store.js';
+import { isHigh } from '../model/listeners.js';
 import { bar, count, ms, padLeft, padRight, truncate } from '../ui/format.js';
+import { fillText, hostPort, queueText } from '../ui/listenerText.js';
 
 export interface TextOptions {
   host: string;
@@ -57,6 +59,16 @@ export function formatOnce(s: Snapshot, o: TextOptions): string {
   }
   if (t.peerCount > o.top) lines.push(`  … ${t.peerCount - o.top} more`);
   lines.push('');
+  if (s.listeners) {
+    // a queue at or above 80 % of its backlog is marked "!" (and sorted first)
+    lines.push(`${padRight('LISTENER', 30)}   QUEUE/BACKLOG  FILL  SYN_RECV`);
+    if (s.listeners.length === 0) lines.push('  (none)');
+    for (const l of s.listeners.slice(0, o.top)) {
+      lines.push(`${padRight(truncate(hostPort(l.address, l.port), 30, o.ascii), 30)} ${isHigh(l) ? '!' : ' '} ${padLeft(queueText(l), 13)} ${padLeft(fillText(l), 5)} ${padLeft(count(l.synRecv), 9)}`);
+    }
+    if (s.listenerCount > o.top) lines.push(`  … ${s.listenerCount - o.top} more`);
+    lines.push('');
+  }
   const parts = KEY_COUNTERS.filter((k) => k.name in s.counters).map((k) => `${k.label} ${s.counters[k.name]}`);
   if (parts.length) {
     lines.push('COUNTERS since boot');

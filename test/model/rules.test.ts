@@ -76,14 +76,14 @@ test('labels are the names tcptally prints', () => {
 
 // bad rule → its message (the rule and the column)
 const BAD: [string, string][] = [
-  ['', 'bad rule "": expected a state, total, conntrack or rate(STATE), got the end at column 1'],
-  ['BOGUS > 1', 'bad rule "BOGUS > 1": expected a state, total, conntrack or rate(STATE), got "BOGUS" at column 1'],
+  ['', 'bad rule "": expected a state, total, conntrack, acceptqueue or rate(STATE), got the end at column 1'],
+  ['BOGUS > 1', 'bad rule "BOGUS > 1": expected a state, total, conntrack, acceptqueue or rate(STATE), got "BOGUS" at column 1'],
   ['CLOSE_WAIT 500', 'bad rule "CLOSE_WAIT 500": expected one of > >= < <=, got "500" at column 12'],
   ['CLOSE_WAIT = 500', 'bad rule "CLOSE_WAIT = 500": expected one of > >= < <=, got "=" at column 12'],
   ['CLOSE_WAIT > ', 'bad rule "CLOSE_WAIT > ": expected a number, got the end at column 14'],
   ['CLOSE_WAIT > -1', 'bad rule "CLOSE_WAIT > -1": expected a number, got "-1" at column 14'],
   ['CLOSE_WAIT > 5 x', 'bad rule "CLOSE_WAIT > 5 x": expected the end of the rule, got "x" at column 16'],
-  ['CLOSE_WAIT > 80%', 'bad rule "CLOSE_WAIT > 80%": "%" applies only to conntrack at column 16'],
+  ['CLOSE_WAIT > 80%', 'bad rule "CLOSE_WAIT > 80%": "%" applies only to conntrack and acceptqueue at column 16'],
   ['CLOSE_WAIT:0 > 1', 'bad rule "CLOSE_WAIT:0 > 1": expected a port 1 to 65535, got "0" at column 12'],
   ['CLOSE_WAIT:70000 > 1', 'bad rule "CLOSE_WAIT:70000 > 1": expected a port 1 to 65535, got "70000" at column 12'],
   ['rate(bogus) > 1', 'bad rule "rate(bogus) > 1": expected a state or total in rate( ), got "bogus)" at column 6'],
