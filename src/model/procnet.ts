@@ -141,10 +141,10 @@ function decodeRow(
   // a LISTEN row's rx_queue is its accept queue; /proc does not show the backlog
   let rq = 0;
   if (state === PROC_LISTEN) {
-    const q = ts[4];
-    if (te[4] - q !== 17 || buf[q + 8] !== 58) return false;
-    rq = hexAt(buf, q + 9, te[4]);
-    if (rq < 0) return false;
+    let colon = ts[4];
+    while (colon < te[4] && buf[colon] !== 58) colon++;
+    rq = hexAt(buf, colon + 1, te[4]);
+    if (rq < 0 || hexAt(buf, ts[4], colon) < 0) return false;
   }
   const i = table.add(family, state, lport, rport, inode >>> 0);
   if (state === PROC_LISTEN) {
