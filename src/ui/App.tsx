@@ -12,10 +12,11 @@ import type { Snapshot, Store } from '../store/store.js';
 import { CountersStrip } from './components/CountersStrip.js';
 import { DrillTitle } from './components/DrillTitle.js';
 import { Header } from './components/Header.js';
+import { ListenersTable } from './components/ListenersTable.js';
 import { Help, helpLines } from './components/Help.js';
 import { StateBars, visibleStates } from './components/StateBars.js';
 import { StatusLine } from './components/StatusLine.js';
-import { Table } from './components/Table.js';
+import { Table, type TableProps } from './components/Table.js';
 import { Trend } from './components/Trend.js';
 import { asciiText } from './format.js';
 import { useSnapshot, useTerminalSize } from './hooks.js';
@@ -23,6 +24,7 @@ import { keyNames } from './keys.js';
 import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
 import { useTheme } from './theme.js';
 import { paneRows, reduce, SORT_COLUMNS, type KeyEnv, type ViewState } from './viewState.js';
+import type { ListenerRow } from '../model/listeners.js';
 
 export interface AppProps {
   store: Store;
@@ -124,7 +126,9 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
       <Trend series={view.trend} values={snap && snap.trend.series === view.trend ? snap.trend.values : []} stats={snap && snap.trend.series === view.trend ? snap.trend.stats : NO_STATS} width={columns} />
       <CountersStrip rates={snap?.rates ?? {}} width={columns} />
       {view.focus ? <DrillTitle focus={view.focus} row={focusRow} info={view.focus && 'pid' in view.focus ? snap?.processInfo[view.focus.pid] : undefined} netns={focusNs} services={services} now={snap?.time ?? 0} agesSince={snap?.agesSince ?? null} width={columns} /> : null}
-      <Table pane={view.pane} rows={rows} totalRows={total} sortColumn={view.sortColumn} ascending={view.ascending} selected={sel} height={layout.tableRows} width={columns} services={services} processInfo={processInfo} namespaces={snap?.namespaces} now={snap?.time} />
+      {view.pane === 'listeners'
+        ? <ListenersTable rows={rows as readonly ListenerRow[]} totalRows={total} selected={sel} height={layout.tableRows} width={columns} processInfo={processInfo} rates={snap?.rates ?? {}} />
+        : <Table pane={view.pane} rows={rows as TableProps['rows']} totalRows={total} sortColumn={view.sortColumn} ascending={view.ascending} selected={sel} height={layout.tableRows} width={columns} services={services} processInfo={processInfo} namespaces={snap?.namespaces} now={snap?.time} />}
       <Box flexGrow={1} />
       <StatusLine prompt={view.prompt} note={note} width={columns} />
     </Box>
