@@ -7,7 +7,7 @@
  * connections, so a fill can pass 100 %. /proc has the queue but not the backlog (backlog null, fill
  * null); systeminformation has neither.
  *
- * Cost: two passes over the state column (one byte per socket), and work only for LISTEN and SYN_RECV
+ * Cost: one pass over the state column (one byte per socket), and work only for LISTEN and SYN_RECV
  * rows: the filter runs on LISTEN rows only.
  */
 
@@ -108,15 +108,16 @@ export function listListeners(t: SocketTable, opts: ListenerOptions = {}): Liste
   const n = t.n;
   const state = t.state;
   const LISTEN = TCP.LISTEN, SYN_RECV = TCP.SYN_RECV;
+  // one pass over the state column: the LISTEN rows that pass, and where the SYN_RECV rows are
   const found: number[] = [];
-  let synRecvRows = 0;
+  const half: number[] = [];
   for (let i = 0; i < n; i++) {
     const s = state[i];
-    if (s === SYN_RECV) synRecvRows++;
+    if (s === SYN_RECV) half.push(i);
     else if (s === LISTEN && (ns < 0 || t.netns[i] === ns) && (!filter || filter(t, i))) found.push(i);
   }
   const synRecv = new Uint32Array(found.length);
-  if (synRecvRows > 0 && found.length > 0) {
+  if (half.length > 0 && found.length > 0) {
     // (netns, port) → indices into `found`
     const byPort = new Map<number, number[]>();
     found.forEach((row, k) => {
@@ -124,9 +125,7 @@ export function listListeners(t: SocketTable, opts: ListenerOptions = {}): Liste
       const list = byPort.get(key);
       if (list) list.push(k); else byPort.set(key, [k]);
     });
-    for (let i = 0; i < n && synRecvRows > 0; i++) {
-      if (state[i] !== SYN_RECV) continue;
-      synRecvRows--;
+    for (const i of half) {
       const list = byPort.get(t.netns[i] * 65536 + t.lport[i]);
       if (!list) continue;
       let pick = -1, wild = -1;
