@@ -64,10 +64,11 @@ export function isHigh(r: Pick<ListenerRow, 'fill'>): boolean {
   return r.fill !== null && r.fill >= HIGH_FILL;
 }
 
-/** At or above HIGH_FILL first; then by fill (unknown last), accept queue, port, address. */
+/**
+ * Fullest first (so every row at or above HIGH_FILL is above the rest), unknown fills last; then by
+ * accept queue, port, address.
+ */
 export function compareListeners(a: ListenerRow, b: ListenerRow): number {
-  const ha = isHigh(a), hb = isHigh(b);
-  if (ha !== hb) return ha ? -1 : 1;
   const fa = a.fill ?? -1, fb = b.fill ?? -1;
   if (fa !== fb) return fb - fa;
   const qa = a.acceptQueue ?? -1, qb = b.acceptQueue ?? -1;
