@@ -64,6 +64,8 @@ export interface JsonListener {
   synRecv: number;
   /** The processes holding it (with --no-owners, or unreadable: none). */
   owners: { pid: number; command: string | null }[];
+  /** With --all-netns: the inode of its network namespace. */
+  netns?: number;
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -147,6 +149,7 @@ export function toJson(s: Snapshot, host: string, services: Services, top = Infi
         fill: l.fill === null ? null : Math.round(l.fill * 10) / 10,
         synRecv: l.synRecv,
         owners: typeof l.owners === 'object' ? l.owners.map((pid) => ({ pid, command: info[pid]?.command ?? null })) : [],
+        ...(s.namespaces ? { netns: s.namespaces[l.netns]?.inode ?? 0 } : {}),
       }))
       : null,
     listenerCount: s.listenerCount,

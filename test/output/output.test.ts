@@ -95,6 +95,9 @@ test('JSON: listeners fullest first with queue, backlog (null when unknown), fil
     { family: 4, address: '0.0.0.0', port: 22, acceptQueue: 0, backlog: null, fill: null, synRecv: 0, owners: [] },
   ]);
   assert.equal(j.listenerCount, 3);
+  assert.equal('netns' in j.listeners![0], false, 'no namespace without --all-netns');
+  const ns = snapshotOf(L, { namespaces: [{ inode: 4026531840, pids: [1], reader: 1, label: 'host', own: true, rows: 4, readAt: 0 }] });
+  assert.deepEqual(toJson(ns, 'box', services).listeners?.map((l) => l.netns), [4026531840, 4026531840, 4026531840]);
   const one = toJson(snapshotOf(L), 'box', services, 1);
   assert.deepEqual([one.listeners?.map((l) => l.port), one.listenerCount], [[5432], 3]);
 });
