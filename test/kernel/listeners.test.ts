@@ -1,9 +1,11 @@
 /**
  * Listeners against the kernel: a process of ours listens on 127.0.91.1 (this test's own address) with
  * a backlog of 2 and never accepts; 6 clients connect, so its accept queue fills (backlog + 1 = 3, the
- * rest of the SYNs are dropped: ListenOverflows). A second listener with a backlog of 128 holds 1.
- * The accept queue and backlog of every source, and of the CLI's JSON, equal `ss -lnt`'s Recv-Q and
- * Send-Q (/proc: the queue, backlog null); --check's acceptqueue rule fires on the full one.
+ * rest of the SYNs are dropped: ListenOverflows). A second listener with a backlog of 128 holds 1. A
+ * third gets 4 half-open connections (SYN_RECV: an nftables DROP rule, in a table of this test's own,
+ * drops the clients' final ACK). The accept queue and backlog of every source, and of the CLI's JSON,
+ * equal `ss -lnt`'s Recv-Q and Send-Q (/proc: the queue, backlog null), SYN_RECV per listener equals
+ * ss's; --check's acceptqueue rule fires on the full one.
  */
 
 import assert from 'node:assert/strict';
@@ -18,13 +20,17 @@ import type { JsonSample } from '../../src/output/json.js';
 import { NetlinkSource } from '../../src/sources/netlink.js';
 import { ProcSource } from '../../src/sources/proc.js';
 import type { Source } from '../../src/sources/types.js';
-import { waitFor } from '../helpers/sockets.js';
-import { suiteSkip } from '../helpers/tools.js';
+import { addDropRules, removeDropRules, waitFor } from '../helpers/sockets.js';
+import { haveTool, requireTool, suiteSkip } from '../helpers/tools.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 const CHILD = fileURLToPath(new URL('../helpers/listener-child.js', import.meta.url));
 const ADDR = '127.0.91.1';
-const FULL = 19101, ROOMY = 19102;
+const FULL = 19101, ROOMY = 19102, HALF = 19103;
+/** The DROP rule's other port (a SYN drop, unused here: nothing connects to it). */
+const UNUSED = 19109;
+const NFT_TABLE = 'tcptally_listen_test';
+const SYN_WHY = 'SYN_RECV needs an nftables DROP rule on the clients\' final ACK';
 const FILTER = `src ${ADDR}`;
 
 /** `ss -lnt`'s Recv-Q / Send-Q of our listeners, by port. */
@@ -61,9 +67,10 @@ function cli(args: string[]): { code: number | null; out: string; err: string } 
 describe('listeners against the kernel', { skip: suiteSkip(['ss'], 'ss -lnt is the oracle') }, () => {
   let child: ChildProcess | null = null;
   const clients: net.Socket[] = [];
+  let nft = false;
 
   before(async () => {
-    child = spawn(process.execPath, [CHILD, ADDR, '60', `${FULL}:2`, `${ROOMY}:128`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child = spawn(process.execPath, [CHILD, ADDR, '60', `${FULL}:2`, `${ROOMY}:128`, `${HALF}:128`], { stdio: ['ignore', 'pipe', 'inherit'] });
     const first = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('listener child silent for 10 s')), 10_000);
       child!.stdout!.once('data', (d: Buffer) => { clearTimeout(timer); resolve(d.toString().trim()); });
@@ -82,9 +89,16 @@ describe('listeners against the kernel', { skip: suiteSkip(['ss'], 'ss -lnt is t
       return ss.get(FULL)?.recvQ === 3 && ss.get(ROOMY)?.recvQ === 1;
     }, 10_000);
     assert.ok(full, `the accept queues filled: ${JSON.stringify([...ssListeners()])}`);
+    nft = haveTool('nft', SYN_WHY);
+    if (nft) {
+      addDropRules(UNUSED, HALF, NFT_TABLE);
+      for (let i = 0; i < 4; i++) connect(HALF);
+      assert.ok(await waitFor(() => ssSynRecv(HALF) === 4, 10_000), `4 SYN_RECV on ${HALF}: ss says ${ssSynRecv(HALF)}`);
+    }
   });
 
   after(() => {
+    if (nft) removeDropRules(NFT_TABLE);
     for (const s of clients) s.destroy();
     if (child?.pid && child.exitCode === null) {
       try { process.kill(child.pid, 'SIGKILL'); } catch { /* gone */ }
@@ -100,18 +114,20 @@ describe('listeners against the kernel', { skip: suiteSkip(['ss'], 'ss -lnt is t
     const rows = await ours(new NetlinkSource());
     const ss = ssListeners();
     assert.deepEqual(rows.map((r) => [r.address, r.port, r.acceptQueue, r.backlog]),
-      [FULL, ROOMY].map((p) => [ADDR, p, ss.get(p)!.recvQ, ss.get(p)!.sendQ]));
-    assert.deepEqual(rows.map(isHigh), [true, false]);
+      [FULL, ROOMY, HALF].map((p) => [ADDR, p, ss.get(p)!.recvQ, ss.get(p)!.sendQ]));
+    assert.deepEqual(rows.map(isHigh), [true, false, false]);
   });
 
-  test('SYN_RECV per listener equals ss\'s count on that address and port', async () => {
+  test('SYN_RECV per listener equals ss\'s count on that address and port', async (t) => {
+    if (!requireTool(t, 'nft', SYN_WHY)) return;
     // request sockets come and go as clients retry: compare only when ss saw the same before and after
     for (let attempt = 0; attempt < 5; attempt++) {
-      const before = [FULL, ROOMY].map(ssSynRecv);
+      const before = [FULL, ROOMY, HALF].map(ssSynRecv);
       const rows = await ours(new NetlinkSource());
-      const after = [FULL, ROOMY].map(ssSynRecv);
+      const after = [FULL, ROOMY, HALF].map(ssSynRecv);
       if (before.join() !== after.join()) continue;
       assert.deepEqual(rows.map((r) => r.synRecv), before);
+      assert.equal(before[2], 4, 'not vacuous: the half-open listener has its 4');
       return;
     }
     assert.fail('SYN_RECV kept changing for 5 attempts');
@@ -121,21 +137,24 @@ describe('listeners against the kernel', { skip: suiteSkip(['ss'], 'ss -lnt is t
     const rows = await ours(new ProcSource('/proc/net'));
     const ss = ssListeners();
     assert.deepEqual(rows.map((r) => [r.port, r.acceptQueue, r.backlog, r.fill]).sort(),
-      [FULL, ROOMY].map((p) => [p, ss.get(p)!.recvQ, null, null]).sort());
+      [FULL, ROOMY, HALF].map((p) => [p, ss.get(p)!.recvQ, null, null]).sort());
   });
 
   test('the CLI\'s JSON: listeners equal ss (netlink; proc with backlog null), owned by the child', () => {
     const ss = ssListeners();
     const j = JSON.parse(cli(['--json', '-f', FILTER]).out) as JsonSample;
-    assert.equal(j.listenerCount, 2);
+    assert.equal(j.listenerCount, 3);
     assert.deepEqual(j.listeners!.map((l) => [l.address, l.port, l.acceptQueue, l.backlog, l.fill]),
-      [[ADDR, FULL, ss.get(FULL)!.recvQ, ss.get(FULL)!.sendQ, 150], [ADDR, ROOMY, ss.get(ROOMY)!.recvQ, ss.get(ROOMY)!.sendQ, 0.8]]);
+      [[ADDR, FULL, ss.get(FULL)!.recvQ, ss.get(FULL)!.sendQ, 150], [ADDR, ROOMY, ss.get(ROOMY)!.recvQ, ss.get(ROOMY)!.sendQ, 0.8],
+        [ADDR, HALF, ss.get(HALF)!.recvQ, ss.get(HALF)!.sendQ, 0]]);
+    if (nft) assert.equal(j.listeners![2].synRecv, ssSynRecv(HALF));
     if (process.getuid?.() === 0) assert.deepEqual(j.listeners![0].owners.map((o) => o.pid), [child!.pid]);
     assert.ok((j.counters['TcpExt.ListenOverflows'] ?? 0) >= 1, 'the dropped SYNs count as listen overflows');
     const p = JSON.parse(cli(['--json', '--source', 'proc', '-f', FILTER]).out) as JsonSample;
-    assert.deepEqual(p.listeners!.map((l) => [l.port, l.acceptQueue, l.backlog]).sort(), [[FULL, ss.get(FULL)!.recvQ, null], [ROOMY, ss.get(ROOMY)!.recvQ, null]]);
+    assert.deepEqual(p.listeners!.map((l) => [l.port, l.acceptQueue, l.backlog]).sort(),
+      [[FULL, ss.get(FULL)!.recvQ, null], [ROOMY, ss.get(ROOMY)!.recvQ, null], [HALF, ss.get(HALF)!.recvQ, null]]);
     const top = JSON.parse(cli(['--json', '--top', '1', '-f', FILTER]).out) as JsonSample;
-    assert.deepEqual([top.listeners!.map((l) => l.port), top.listenerCount], [[FULL], 2]);
+    assert.deepEqual([top.listeners!.map((l) => l.port), top.listenerCount], [[FULL], 3]);
   });
 
   test('--check: acceptqueue > 80% warns (1); the built-in fills say CRITICAL (2) for a full queue; a high threshold is OK (0)', () => {
