@@ -5,11 +5,13 @@
  * object until data changes, as useSyncExternalStore needs), and say what they want with one setQuery.
  */
 
+import type { Alerts } from '../model/alerts.js';
 import type { Counters } from '../model/counters.js';
 import type { FilterNode } from '../model/filter.js';
 import type { SeriesStats } from '../model/history.js';
 import type { Focus, SortKey, Tally } from '../model/tally.js';
 import type { NetnsInfo } from '../sources/allnetns.js';
+import type { Conntrack } from '../sources/conntrack.js';
 import type { ProcessInfo, UpdateStats } from '../sources/owners.js';
 import type { ReadStats, SourceName } from '../sources/types.js';
 
@@ -106,6 +108,10 @@ export interface Snapshot {
   processInfo: Record<number, ProcessInfo>;
   /** With every namespace read: the sample's namespaces (tally.namespaces rows index it); else null. */
   namespaces: NetnsInfo[] | null;
+  /** conntrack entries and nf_conntrack_max of our namespace; null when nf_conntrack is not loaded, or with --pid. */
+  conntrack: Conntrack | null;
+  /** The rules (--warn, --crit, the config file, the conntrack fills): what fires now, what fired and cleared. */
+  alerts: Alerts;
 }
 
 export interface Store {
