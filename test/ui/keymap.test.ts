@@ -41,6 +41,8 @@ const BOUND: [Context, string, ActionId][] = [
   ['main', 't', 'trend'],
   ['main', 'z', 'hideZero'],
   ['main', 'n', 'allNetns'],
+  ['main', 'a', 'alerts'],
+  ['help', 'a', 'alerts'],
 
   ['help', 'q', 'quit'],
   ['help', 'ctrl+c', 'quit'],
