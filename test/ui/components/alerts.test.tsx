@@ -65,7 +65,8 @@ test('Header under NO_COLOR: the level is also a mark ("!!" critical)', () => {
   assert.doesNotMatch(lastFrame()!, NO_COLOUR, 'no colour');
 });
 
-const barLevels = new Map([[8, 'critical' as const], [6, 'warning' as const]]);
+// levels whose colours differ from the states' own (ESTABLISHED green, CLOSE_WAIT red)
+const barLevels = new Map([[1, 'critical' as const], [8, 'warning' as const]]);
 
 test('StateBars: a firing state\'s name turns its level\'s colour (inverse), its bar too; the frame is unchanged', () => {
   const states = counts({ 1: 40, 6: 20, 8: 10 });
@@ -76,9 +77,9 @@ test('StateBars: a firing state\'s name turns its level\'s colour (inverse), its
     ' TIME_WAIT         20         █████',
     ' CLOSE_WAIT        10         ██▌',
   ]);
-  assert.ok(lines[2].includes(RED) && lines[2].includes(INVERSE), `CLOSE_WAIT red, inverse: ${JSON.stringify(lines[2])}`);
-  assert.ok(lines[1].includes(YELLOW) && lines[1].includes(INVERSE), `TIME_WAIT yellow, inverse: ${JSON.stringify(lines[1])}`);
-  assert.ok(!lines[0].includes(INVERSE) && !lines[0].includes(RED), `ESTABLISHED as always: ${JSON.stringify(lines[0])}`);
+  assert.ok(lines[0].includes(RED) && lines[0].includes(INVERSE), `ESTABLISHED red, inverse: ${JSON.stringify(lines[0])}`);
+  assert.ok(lines[2].includes(YELLOW) && !lines[2].includes(RED) && lines[2].includes(INVERSE), `CLOSE_WAIT yellow, inverse: ${JSON.stringify(lines[2])}`);
+  assert.ok(!lines[1].includes(INVERSE), `TIME_WAIT as always: ${JSON.stringify(lines[1])}`);
 });
 
 test('StateBars under NO_COLOR: "!!" critical, "!" warning after the bar (the bars one mark narrower)', () => {
@@ -86,9 +87,9 @@ test('StateBars under NO_COLOR: "!!" critical, "!" warning after the bar (the ba
   const { lastFrame } = noColour(<StateBars states={states} deltas={counts({})} hideZero trend={0} width={40} levels={barLevels} />);
   assert.doesNotMatch(lastFrame()!, NO_COLOUR);
   assert.equal(strip(lastFrame()), [
-    ' ESTABLISHED       40         ███████',
-    ' TIME_WAIT         20         ███▌ !',
-    ' CLOSE_WAIT        10         █▊ !!',
+    ' ESTABLISHED       40         ███████ !!',
+    ' TIME_WAIT         20         ███▌',
+    ' CLOSE_WAIT        10         █▊ !',
   ].join('\n'));
 });
 
