@@ -42,7 +42,9 @@ export function Header({ snap, host, os, intervalMs, paused, filterText, width }
   const firing = snap?.alerts.firing ?? [];
   const worst = firing[0];
   if (worst) {
-    const more = firing.length > 1 ? ` +${firing.length - 1} more` : '';
+    // other metrics firing (a warning on the same metric as the critical shown is not one more)
+    const others = new Set(firing.map((f) => f.label)).size - 1;
+    const more = others > 0 ? ` +${others} more` : '';
     const text = `${theme.color ? '' : `${LEVEL_MARK[worst.level]} `}${firingLine(worst)}${more}`;
     markers.push({ text: truncate(text, Math.max(10, width - 21), theme.ascii), color: worst.level === 'critical' ? 'alert' : 'warn' });
   }

@@ -54,6 +54,12 @@ test('Header: the worst firing rule at the right of the first line, with what, v
   // critical: red, inverse
   assert.ok(lastFrame()!.includes(`${RED}${INVERSE} CRIT`) || lastFrame()!.includes(`${INVERSE}${RED} CRIT`), JSON.stringify(lastFrame()));
 
+  // a warning and a critical on the same metric: one problem, no "more"
+  const tr = new AlertTracker();
+  const same = tr.step([res(critCw, 812), res(parseRule('CLOSE_WAIT > 100', 'warning'), 812)], T);
+  const one = colour(<Header snap={snapshotOf([], { alerts: same })} host="box" os="Linux" intervalMs={1000} paused={false} filterText={null} width={100} />);
+  assert.ok(strip(one.lastFrame()).split('\n')[0].endsWith(' CRIT CLOSE_WAIT 812 > 500 since 07:41:03'), strip(one.lastFrame()));
+
   const none = colour(<Header snap={snapshotOf([])} host="box" os="Linux" intervalMs={1000} paused={false} filterText={null} width={100} />);
   assert.doesNotMatch(strip(none.lastFrame()), /CRIT|WARN/);
 });
