@@ -67,7 +67,7 @@ export const BINDINGS: readonly Binding[] = [
   { action: 'slower', keys: ['+', '='], label: '+', help: 'longer interval (sample less often)', contexts: ['main'] },
   { action: 'trend', keys: ['t'], label: 't', help: 'trend the state of the sort column (TOTAL: all sockets)', contexts: ['main'], hint: 'trend' },
   { action: 'hideZero', keys: ['z'], label: 'z', help: 'hide / show states that are zero', contexts: ['main'] },
-  { action: 'alerts', keys: ['a'], label: 'a', help: 'alerts: what fired and cleared during this run, newest first (Esc back); a firing rule shows in the header', contexts: ['main', 'help'] },
+  { action: 'alerts', keys: ['a'], label: 'a', help: 'alerts: what fired and cleared during this run, newest first (Esc back); a firing rule shows in the header', contexts: ['main', 'help'], hint: 'alerts' },
   { action: 'allNetns', keys: ['n'], label: 'n', help: 'every network namespace on the box (containers, pods) or only ours; a namespaces table joins Tab', contexts: ['main'] },
   { action: 'promptSubmit', keys: ['enter'], label: 'Enter', help: 'apply the filter (a bad one stays, with its error)', contexts: ['prompt'] },
   { action: 'promptCancel', keys: ['escape'], label: 'Esc', help: 'cancel the prompt', contexts: ['prompt'] },
