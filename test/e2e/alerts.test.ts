@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { SocketFarm, ssCounts, waitFor, type Host } from '../helpers/sockets.js';
 import { TmuxPane } from '../helpers/tmux.js';
@@ -61,6 +62,11 @@ describe('alerts in the dashboard', { skip: suiteSkip(['tmux', 'pgrep', 'ss'], '
     pane.send(['a']);
     screen = await pane.waitFor(/^ALERTS {2}1 firing {2}1 events this run, newest first/m);
     assert.match(screen, new RegExp(`^ {2}\\d\\d:\\d\\d:\\d\\d {2}WARN {2}fired {4}CLOSE_WAIT:${PORT} ${PILE} > 2`, 'm'));
+    // samples go on while the view is open (the log crosses from the worker only when it changes): still there
+    await sleep(1500);
+    screen = pane.capture();
+    assert.match(screen, /^ALERTS {2}1 firing {2}1 events this run/m, screen);
+    assert.match(screen, new RegExp(`fired {4}CLOSE_WAIT:${PORT} ${PILE} > 2`), screen);
     pane.send(['Escape']);
     await pane.waitFor(/ESTABLISHED/);
     pane.send(['q']);
