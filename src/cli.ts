@@ -13,8 +13,8 @@ import { loadDashboard, version } from './parts.js';
 import { openSampler, type SamplerInit } from './sampler/open.js';
 import type { Sampler } from './sampler/sampler.js';
 import { checkProcNet, SourceError } from './sources/index.js';
-import { readConntrack } from './sources/conntrack.js';
-import { ConfigError, evaluate, parseRulesConfig, type Rule, type RuleInputs, type RuleResult } from './model/rules.js';
+import { loadConfigRules } from './sources/config.js';
+import { ConfigError, evaluate, type Rule, type RuleInputs, type RuleResult } from './model/rules.js';
 import { CHECK_UNKNOWN, formatCheck, formatUnknown, statusOf, withDefaults, type CheckStatus } from './output/check.js';
 import type { Snapshot } from './store/store.js';
 
@@ -40,26 +40,6 @@ function unknown(message: string): never {
   process.stdout.write(`${formatUnknown(message)}\n`);
   process.stderr.write(`tcptally: ${message}\n`);
   process.exit(CHECK_UNKNOWN);
-}
-
-/** The rules file: $XDG_CONFIG_HOME/tcptally/config, else ~/.config/tcptally/config (null: no HOME either). */
-export function configPath(env: NodeJS.ProcessEnv): string | null {
-  if (env.XDG_CONFIG_HOME) return `${env.XDG_CONFIG_HOME}/tcptally/config`;
-  return env.HOME ? `${env.HOME}/.config/tcptally/config` : null;
-}
-
-/** The config file's rules; none when it does not exist; a ConfigError for a bad line; an unreadable file throws. */
-function loadConfigRules(env: NodeJS.ProcessEnv): Rule[] {
-  const path = configPath(env);
-  if (!path) return [];
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new ConfigError(0, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  return parseRulesConfig(text);
 }
 
 function fail(code: number, message: string): never {
@@ -112,6 +92,16 @@ async function main(): Promise<void> {
   if (usesOwners(filter) && (!cfg.owners || cfg.source === 'si')) {
     fail(EXIT_USAGE, `the filter names processes (pid, comm, user, container): ${cfg.owners ? 'systeminformation has no socket inodes' : 'drop --no-owners'}`);
   }
+  // the rules in force in every mode: --warn / --crit, the config file's, the conntrack fills
+  let rules: Rule[] = [];
+  try {
+    rules = withDefaults([...cfg.rules, ...loadConfigRules(process.env)]);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    if (checkMode) unknown(err.message);
+    process.stderr.write(`tcptally: ${err.message}\n`);
+    process.exit(EXIT_USAGE);
+  }
 
 
   const interactive = cfg.mode === 'dashboard' && (cfg.forceDashboard || canRunDashboard(process.env));
@@ -133,6 +123,7 @@ async function main(): Promise<void> {
     historySeconds: cfg.historySeconds,
     owners: cfg.owners,
     allNetns: cfg.allNetns,
+    rules,
     query: { intervalMs: cfg.intervalMs, filterText: filter ? cfg.filterText : null, filter, allNetns: cfg.allNetns },
   };
   if (interactive) {
@@ -211,13 +202,7 @@ async function main(): Promise<void> {
 
 /** --check: N samples (two at least when a rule is a rate), rules evaluated on each, the worst one printed. */
 async function runCheck(cfg: Config, init: SamplerInit): Promise<void> {
-  let rules: Rule[];
-  try {
-    rules = withDefaults([...cfg.rules, ...loadConfigRules(process.env)]);
-  } catch (err) {
-    if (err instanceof ConfigError) unknown(err.message);
-    throw err;
-  }
+  const rules = init.rules ?? [];
   let sampler: Sampler;
   try {
     // owners only when the filter names processes: the check needs counts, not the /proc/*/fd walk
@@ -234,7 +219,7 @@ async function runCheck(cfg: Config, init: SamplerInit): Promise<void> {
     for (let i = 0; i < samples; i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, cfg.intervalMs));
       const s = await sampler.sample();
-      const extra = { conntrack: cfg.pid === undefined ? readConntrack() : null, listeners: s.listeners };
+      const extra = { conntrack: s.conntrack, listeners: s.listeners };
       const results: RuleResult[] = evaluate(rules, s, prev, extra);
       const status = statusOf(results);
       // worst wins; among equals the latest

@@ -50,6 +50,10 @@ export interface JsonSample {
   counters: Record<string, number>;
   rates: Record<string, number>;
   read: { rows: number; duplicates: number; malformed: number };
+  /** conntrack of our namespace (entries, nf_conntrack_max); null when nf_conntrack is not loaded, or with --pid. */
+  conntrack: { count: number; max: number } | null;
+  /** The rules firing in this sample, worst first: since is when it started firing (ISO time). */
+  alerts: { level: 'warning' | 'critical'; rule: string; metric: string; value: number; op: string; threshold: number; unit: string; since: string }[];
 }
 
 /** A LISTEN socket: its accept queue against its backlog (null: the source cannot tell), half-open sockets on it. */
@@ -156,5 +160,9 @@ export function toJson(s: Snapshot, host: string, services: Services, top = Infi
     counters: { ...s.counters },
     rates,
     read: { ...s.read },
+    conntrack: s.conntrack ? { count: s.conntrack.count, max: s.conntrack.max } : null,
+    alerts: s.alerts.firing.map((f) => ({
+      level: f.level, rule: f.rule, metric: f.label, value: round3(f.value), op: f.op, threshold: f.threshold, unit: f.unit, since: new Date(f.since).toISOString(),
+    })),
   };
 }

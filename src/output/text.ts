@@ -6,6 +6,7 @@ import type { Services } from '../model/services.js';
 import type { CountRow } from '../model/tally.js';
 import type { Snapshot } from '../store/store.js';
 import { isHigh } from '../model/listeners.js';
+import { firingLine } from '../ui/alertText.js';
 import { bar, count, ms, padLeft, padRight, truncate } from '../ui/format.js';
 import { fillText, hostPort, queueText } from '../ui/listenerText.js';
 
@@ -34,7 +35,9 @@ export function formatOnce(s: Snapshot, o: TextOptions): string {
     `tcptally  ${o.host}  ${new Date(s.time).toISOString()}  source ${src}  sample ${ms(s.sampleMs)}` +
       (s.filter ? `  filter: ${s.filter}` : ''),
   );
-  lines.push(`total ${t.total}  IPv4 ${t.families.v4}  IPv6 ${t.families.v6}` + (s.filter ? `  (of ${t.scanned})` : ''));
+  const ct = s.conntrack ? `  conntrack ${s.conntrack.count}/${s.conntrack.max}` : '';
+  lines.push(`total ${t.total}  IPv4 ${t.families.v4}  IPv6 ${t.families.v6}` + (s.filter ? `  (of ${t.scanned})` : '') + ct);
+  for (const f of s.alerts.firing) lines.push(`ALERT ${firingLine(f)}`);
   lines.push('');
   const max = Math.max(1, ...t.states.slice(1));
   const barWidth = Math.max(4, o.width - 21);

@@ -6,6 +6,7 @@
  * it overran, marks the snapshot stale, and reports the effective (stretched) interval.
  */
 
+import { AlertTracker, NO_ALERTS, type Alerts } from '../model/alerts.js';
 import { counterRates, type Counters } from '../model/counters.js';
 import { compileFilter, type OwnerContext, type Predicate } from '../model/filter.js';
 import { History } from '../model/history.js';
@@ -15,6 +16,8 @@ import { SocketAges } from '../model/ages.js';
 import { SocketTable } from '../model/table.js';
 import { AGE_STATES, Tallier, type Tally } from '../model/tally.js';
 import type { Owners } from '../model/owners.js';
+import { evaluate, type Rule, type RuleInputs } from '../model/rules.js';
+import type { Conntrack } from '../sources/conntrack.js';
 import type { ProcessInfo, UpdateStats } from '../sources/owners.js';
 import type { Source } from '../sources/types.js';
 import { clampInterval, DEFAULT_QUERY, type Query, type Snapshot, type Store, type Trend } from '../store/store.js';
@@ -38,6 +41,10 @@ export interface SamplerOptions {
   ownersBudgetMs?: number;
   /** Monotonic time and timers (default: performance.now, setTimeout, clearTimeout); tests pass a fake one. */
   clock?: SamplerClock;
+  /** Alert rules, evaluated on every sample against what it counts (Snapshot.alerts). */
+  rules?: readonly Rule[];
+  /** conntrack's fill of the namespace read (null: nf_conntrack not loaded); absent: not read (--pid). */
+  readConntrack?: () => Conntrack | null;
 }
 
 /** What the sampler needs of an OwnerIndex. */
@@ -82,6 +89,13 @@ export class Sampler implements Store {
   private readonly readCountersFn: () => Counters;
   private readonly now: () => number;
   private readonly clock: SamplerClock;
+  private readonly rules: readonly Rule[];
+  private readonly alertTracker = new AlertTracker();
+  /** The ports STATE:PORT rules name: their rows are kept whatever the cut. */
+  private readonly rulePorts: Set<number> | undefined;
+  /** What the rules read in the previous sample (rates); null after a change of what is counted. */
+  private prevRuleInputs: RuleInputs | null = null;
+  private readonly readConntrackFn: (() => Conntrack | null) | null;
   private seq = 0;
   private viewVersion = 0;
   private prevStates: number[] | null = null;
@@ -108,6 +122,10 @@ export class Sampler implements Store {
     this.readCountersFn = opts.readCounters ?? (() => ({}));
     this.now = opts.now ?? Date.now;
     this.clock = opts.clock ?? REAL_CLOCK;
+    this.rules = opts.rules ?? [];
+    const ports = this.rules.flatMap((r) => (r.metric.kind === 'port' ? [r.metric.port] : []));
+    this.rulePorts = ports.length > 0 ? new Set(ports) : undefined;
+    this.readConntrackFn = opts.readConntrack ?? null;
     // only the states whose ages the tally reports: TIME_WAIT, the largest pile, costs nothing here
     this.ages = opts.trackAges ? new SocketAges(AGE_STATES) : null;
     this.ownerIndex = opts.owners ?? null;
@@ -155,6 +173,7 @@ export class Sampler implements Store {
       filter: this.predicate, sortBy: q.sortBy, ascending: q.ascending, focus: q.focus, top: q.top, firstSeen: this.ages?.firstSeen,
       owners: this.ownersOf ?? undefined,
       namespaces: this.source.namespaces ? { inodes: this.source.namespaces.map((e) => e.inode) } : undefined,
+      keepPorts: this.rulePorts,
     });
   }
 
@@ -207,6 +226,7 @@ export class Sampler implements Store {
     const tally = this.tally();
     const listeners = this.listListeners();
     const counters = this.readCountersFn();
+    const conntrack = this.readConntrackFn ? this.readConntrackFn() : null;
     const t2 = this.clock.now();
     const deltas = new Array<number>(STATE_SLOTS).fill(0);
     if (this.prevStates) for (let c = 1; c < STATE_SLOTS; c++) deltas[c] = tally.states[c] - this.prevStates[c];
@@ -245,9 +265,25 @@ export class Sampler implements Store {
       namespaces: this.source.namespaces && this.query.allNetns ? [...this.source.namespaces] : null,
       listeners: listeners.rows,
       listenerCount: listeners.count,
+      conntrack,
+      alerts: NO_ALERTS,
     };
+    snap.alerts = this.alerts(snap);
     this.publish(snap);
     return snap;
+  }
+
+  /**
+   * The rules against this sample (and the previous one, for rates): what the rules read is the
+   * snapshot itself, with the rows of the ports they name put back if the cut dropped them.
+   */
+  private alerts(snap: Snapshot): Alerts {
+    if (this.rules.length === 0) return NO_ALERTS;
+    const t = snap.tally;
+    const inputs = { ...snap, tally: { ...t, ports: t.keptPorts ?? t.ports } };
+    const results = evaluate(this.rules, inputs, this.prevRuleInputs, { conntrack: snap.conntrack, listeners: snap.listeners });
+    this.prevRuleInputs = inputs;
+    return this.alertTracker.step(results, snap.time);
   }
 
   private publish(snap: Snapshot): void {
@@ -317,6 +353,7 @@ export class Sampler implements Store {
       this.readScope++;
       this.history = new History(this.history.capacity);
       this.prevStates = null;
+      this.prevRuleInputs = null;
     }
     if (next.intervalMs !== prev.intervalMs) {
       this.effectiveIntervalMs = next.intervalMs;
@@ -327,6 +364,7 @@ export class Sampler implements Store {
     if (scopeChanged) {
       this.history = new History(this.history.capacity);
       this.prevStates = null;
+      this.prevRuleInputs = null;
     }
     if (viewChanged) {
       this.viewVersion++;

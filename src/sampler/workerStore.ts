@@ -27,8 +27,10 @@ export class WorkerStore implements Store {
     });
     this.worker.on('message', (m: FromWorker) => {
       if (m.type === 'snapshot') {
-        this.snapshot = m.snap;
-        for (const fn of this.listeners) fn(m.snap);
+        // a log left out is the last one received (see worker.ts)
+        const snap = m.sameLog && this.snapshot ? { ...m.snap, alerts: { ...m.snap.alerts, log: this.snapshot.alerts.log } } : m.snap;
+        this.snapshot = snap;
+        for (const fn of this.listeners) fn(snap);
       } else this.fail(new Error(m.message));
     });
     this.worker.on('error', (err) => this.fail(err));

@@ -5,12 +5,14 @@
  * object until data changes, as useSyncExternalStore needs), and say what they want with one setQuery.
  */
 
+import type { Alerts } from '../model/alerts.js';
 import type { Counters } from '../model/counters.js';
 import type { FilterNode } from '../model/filter.js';
 import type { ListenerRow } from '../model/listeners.js';
 import type { SeriesStats } from '../model/history.js';
 import type { Focus, SortKey, Tally } from '../model/tally.js';
 import type { NetnsInfo } from '../sources/allnetns.js';
+import type { Conntrack } from '../sources/conntrack.js';
 import type { ProcessInfo, UpdateStats } from '../sources/owners.js';
 import type { ReadStats, SourceName } from '../sources/types.js';
 
@@ -114,6 +116,10 @@ export interface Snapshot {
   listeners: ListenerRow[] | null;
   /** How many listeners there are (before the cut). */
   listenerCount: number;
+  /** conntrack entries and nf_conntrack_max of our namespace; null when nf_conntrack is not loaded, or with --pid. */
+  conntrack: Conntrack | null;
+  /** The rules (--warn, --crit, the config file, the conntrack fills): what fires now, what fired and cleared. */
+  alerts: Alerts;
 }
 
 export interface Store {

@@ -1,6 +1,7 @@
 /**
  * The one keymap table: it drives key dispatch and the help screen (and the status line's hints).
- * A context is where the binding applies: the main view, the help screen, the filter prompt.
+ * A context is where the binding applies: the main view, the help screen (and the alerts view, the
+ * other full-screen list: the same keys scroll and leave it), the filter prompt.
  */
 
 export type Context = 'main' | 'help' | 'prompt';
@@ -28,6 +29,7 @@ export type ActionId =
   | 'hideZero'
   | 'allNetns'
   | 'listeners'
+  | 'alerts'
   | 'promptSubmit'
   | 'promptCancel'
   | 'promptBackspace';
@@ -67,6 +69,7 @@ export const BINDINGS: readonly Binding[] = [
   { action: 'trend', keys: ['t'], label: 't', help: 'trend the state of the sort column (TOTAL: all sockets)', contexts: ['main'], hint: 'trend' },
   { action: 'hideZero', keys: ['z'], label: 'z', help: 'hide / show states that are zero', contexts: ['main'] },
   { action: 'listeners', keys: ['l'], label: 'l', help: 'listeners: accept queue against backlog, SYN_RECV per listener; a queue at 80 % or more first, marked "!" (again: back to ports)', contexts: ['main'] },
+  { action: 'alerts', keys: ['a'], label: 'a', help: 'alerts: what fired and cleared during this run, newest first (Esc back); a firing rule shows in the header', contexts: ['main', 'help'], hint: 'alerts' },
   { action: 'allNetns', keys: ['n'], label: 'n', help: 'every network namespace on the box (containers, pods) or only ours; a namespaces table joins Tab', contexts: ['main'] },
   { action: 'promptSubmit', keys: ['enter'], label: 'Enter', help: 'apply the filter (a bad one stays, with its error)', contexts: ['prompt'] },
   { action: 'promptCancel', keys: ['escape'], label: 'Esc', help: 'cancel the prompt', contexts: ['prompt'] },

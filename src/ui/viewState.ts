@@ -52,6 +52,9 @@ export interface ViewState {
   intervalMs: number;
   /** Every network namespace on the box, not only ours. */
   allNetns: boolean;
+  /** The alerts view (key a) is open, scrolled this many events from the newest. */
+  alerts: boolean;
+  alertsScroll: number;
   quit: boolean;
 }
 
@@ -72,6 +75,8 @@ export function initialViewState(opts: { intervalMs: number; filterText?: string
     hideZero: false,
     intervalMs: opts.intervalMs,
     allNetns: opts.allNetns ?? false,
+    alerts: false,
+    alertsScroll: 0,
     quit: false,
   };
 }
@@ -119,7 +124,7 @@ function validate(text: string, env: KeyEnv): { node: FilterNode | null; error: 
 const clamp = (x: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, x));
 
 function contextOf(s: ViewState): Context {
-  return s.help ? 'help' : s.prompt ? 'prompt' : 'main';
+  return s.help || s.alerts ? 'help' : s.prompt ? 'prompt' : 'main';
 }
 
 /** The rows the table of state `s` shows, in its sort order (the snapshot's lists, re-sorted only when the view's sort differs). */
@@ -178,12 +183,30 @@ function withVerdict(s: ViewState, env: KeyEnv): ViewState {
 }
 
 function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
+  if (s.alerts) {
+    // scrolls the events (newest first): as many as the log of the snapshot on screen holds
+    const page = Math.max(1, env.helpPage - 1);
+    const max = Math.max(0, (env.snap?.alerts.log.length ?? 0) - page);
+    switch (a) {
+      case 'quit': return { ...s, quit: true };
+      case 'alerts': case 'escape': return { ...s, alerts: false, alertsScroll: 0 };
+      case 'help': return { ...s, alerts: false, alertsScroll: 0, help: true, helpScroll: 0 };
+      case 'up': return { ...s, alertsScroll: clamp(s.alertsScroll - 1, 0, max) };
+      case 'down': return { ...s, alertsScroll: clamp(s.alertsScroll + 1, 0, max) };
+      case 'pageUp': return { ...s, alertsScroll: clamp(s.alertsScroll - page, 0, max) };
+      case 'pageDown': return { ...s, alertsScroll: clamp(s.alertsScroll + page, 0, max) };
+      case 'home': return { ...s, alertsScroll: 0 };
+      case 'end': return { ...s, alertsScroll: max };
+      default: return s;
+    }
+  }
   if (s.help) {
     const max = Math.max(0, env.helpLines - env.helpPage);
     const page = Math.max(1, env.helpPage);
     switch (a) {
       case 'quit': return { ...s, quit: true };
       case 'help': case 'escape': return { ...s, help: false, helpScroll: 0 };
+      case 'alerts': return { ...s, help: false, helpScroll: 0, alerts: true, alertsScroll: 0 };
       case 'up': return { ...s, helpScroll: clamp(s.helpScroll - 1, 0, max) };
       case 'down': return { ...s, helpScroll: clamp(s.helpScroll + 1, 0, max) };
       case 'pageUp': return { ...s, helpScroll: clamp(s.helpScroll - page, 0, max) };
@@ -217,6 +240,7 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
   switch (a) {
     case 'quit': return { ...s, quit: true };
     case 'help': return { ...s, help: true, helpScroll: 0 };
+    case 'alerts': return { ...s, alerts: true, alertsScroll: 0 };
     case 'filter': return { ...s, prompt: { text: s.filterText ?? '', error: null, full: false } };
     case 'escape':
       if (s.focus) return { ...s, focus: null, pane: 'ports', selected: 0 };

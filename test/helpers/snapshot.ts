@@ -5,6 +5,7 @@ import { tableOf } from '../../src/model/records.js';
 import { STATE_SLOTS } from '../../src/model/states.js';
 import { tally, type TallyOptions } from '../../src/model/tally.js';
 import type { SocketRecord } from '../../src/model/table.js';
+import { NO_ALERTS } from '../../src/model/alerts.js';
 import type { Snapshot } from '../../src/store/store.js';
 
 export function snapshotOf(records: SocketRecord[], extra: Partial<Snapshot> = {}, opts: TallyOptions = {}): Snapshot {
@@ -24,6 +25,8 @@ export function snapshotOf(records: SocketRecord[], extra: Partial<Snapshot> = {
     namespaces: null,
     listeners: listeners.rows,
     listenerCount: listeners.count,
+    conntrack: null,
+    alerts: NO_ALERTS,
     ...extra,
   };
 }

@@ -42,6 +42,8 @@ const BOUND: [Context, string, ActionId][] = [
   ['main', 'z', 'hideZero'],
   ['main', 'n', 'allNetns'],
   ['main', 'l', 'listeners'],
+  ['main', 'a', 'alerts'],
+  ['help', 'a', 'alerts'],
 
   ['help', 'q', 'quit'],
   ['help', 'ctrl+c', 'quit'],
