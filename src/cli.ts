@@ -13,7 +13,7 @@ import { loadDashboard, version } from './parts.js';
 import { openSampler, type SamplerInit } from './sampler/open.js';
 import type { Sampler } from './sampler/sampler.js';
 import { checkProcNet, SourceError } from './sources/index.js';
-import { loadConfigRules } from './sources/config.js';
+import { ConfigUnreadable, loadConfigRules } from './sources/config.js';
 import { ConfigError, evaluate, type Rule, type RuleInputs, type RuleResult } from './model/rules.js';
 import { CHECK_UNKNOWN, formatCheck, formatUnknown, statusOf, withDefaults, type CheckStatus } from './output/check.js';
 import type { Snapshot } from './store/store.js';
@@ -57,6 +57,22 @@ export function canRunDashboard(env: NodeJS.ProcessEnv): boolean {
 /** --check was asked for: every failure is UNKNOWN (3), as monitors expect, not the usual exit codes. */
 const checkMode = process.argv.slice(2).includes('--check');
 
+/**
+ * The rules file's rules. One that cannot be read (run as another user with root's HOME) loses no
+ * sockets: the other modes go on without its rules, with a warning; --check cannot check what it
+ * was told to, so it is UNKNOWN.
+ */
+function readConfigRules(): Rule[] {
+  try {
+    return loadConfigRules(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigUnreadable)) throw err;
+    if (checkMode) unknown(err.message);
+    process.stderr.write(`tcptally: warning: ${err.message}; going on without its rules\n`);
+    return [];
+  }
+}
+
 async function main(): Promise<void> {
   // a closed pipe (tcptally --json --watch | head -1) is a normal end, not an error
   const onOutputError = (err: NodeJS.ErrnoException) => {
@@ -95,7 +111,7 @@ async function main(): Promise<void> {
   // the rules in force in every mode: --warn / --crit, the config file's, the conntrack fills
   let rules: Rule[] = [];
   try {
-    rules = withDefaults([...cfg.rules, ...loadConfigRules(process.env)]);
+    rules = withDefaults([...cfg.rules, ...readConfigRules()]);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     if (checkMode) unknown(err.message);
