@@ -34,8 +34,10 @@ export interface Config {
   owners: boolean;
   /** Every network namespace on the box (--all-netns). */
   allNetns: boolean;
-  /** --warn / --crit rules, in the order given (--check). */
+  /** --warn / --crit rules, in the order given (--check, the dashboard, --json). */
   rules: Rule[];
+  /** --bell: the dashboard rings the terminal's bell when an alert starts at a higher level. */
+  bell: boolean;
   /** --record FILE: every sample also goes to this recording (null: none). */
   record: string | null;
   /** --record-max: bytes a recording file reaches before it rotates to FILE.1. */
@@ -60,8 +62,11 @@ Modes (default: the dashboard on a terminal, --once into a pipe):
       --check             a monitoring-plugin check (Nagios, Icinga, Sensu, cron): one
                           line "TCPTALLY STATUS - … | perfdata", exit 0 OK, 1 WARNING,
                           2 CRITICAL, 3 UNKNOWN; with --count N, N samples, worst wins
-      --warn RULE         with --check: warning when RULE holds (repeatable)
-      --crit RULE         with --check: critical when RULE holds (repeatable)
+      --warn RULE         warning when RULE holds (repeatable): --check's status, the
+                          dashboard's header and colours (a view), --json's "alerts"
+      --crit RULE         critical when RULE holds (repeatable), likewise
+      --bell              the dashboard rings the bell when an alert starts (or rises
+                          from warning to critical)
       --replay FILE       the dashboard over a recording (keys: Space pause, , . step,
                           [ ] a minute, < > speed); with --json every recorded sample as
                           NDJSON; with --once (or into a pipe) the last sample's summary
@@ -74,7 +79,9 @@ Options:
   -i, --interval SEC      seconds between samples, 0.1 to 3600 (default 1)
   -f, --filter EXPR       ss-style filter, e.g. "state time-wait and dport = 5432";
                           repeat -f or add trailing words: all of them apply
-      --source NAME       auto | netlink | proc | si (default auto: netlink, else /proc)
+      --source NAME       auto | netlink | proc | si (default auto: netlink, else /proc);
+                          the single-file build loads its netlink addon from $TMPDIR:
+                          where that is mounted noexec, netlink fails and auto reads /proc
       --pid PID           the sockets of PID's network namespace (a container's), via /proc
       --top N|all         rows in each ports and peers list, 0 for none
                           (default: --once 10, --json 20)
@@ -96,11 +103,14 @@ ${MAX_FILTER_DEPTH} nested "(" / "not".
 
 Rules (also one "warn RULE" / "crit RULE" a line in $XDG_CONFIG_HOME/tcptally/config,
 else ~/.config/tcptally/config): STATE OP N, STATE:PORT OP N, rate(STATE) OP N (per
-second), total OP N, conntrack OP N[%]; OP: > >= < <=. E.g. "CLOSE_WAIT:8080 > 100",
-"rate(TIME_WAIT) > 200", "conntrack > 80%" (default: warn at 80 %, crit at 90 %).
+second), total OP N, conntrack OP N[%], acceptqueue OP N% (the fullest listener's
+accept queue against its backlog); OP: > >= < <=. E.g. "CLOSE_WAIT:8080 > 100",
+"rate(TIME_WAIT) > 200", "conntrack > 80%" (default: warn at 80 %, crit at 90 %),
+"acceptqueue > 80%" (default: warn at >= 80 %, crit above 100 %: full).
 
 Exit codes: 0 ok, 1 runtime error (cannot read sockets, no such pid, cannot write the
---record file, a --replay file that is not a recording), 2 usage error,
+--record file, a --replay file that is not a recording), 2 usage error
+(also a bad rule, on the command line or in the config file),
 130 / 143 ended by SIGINT (Ctrl-C in --watch, --count) / SIGTERM, 129 SIGHUP (dashboard).
 With --check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also a bad rule or option).`;
 
@@ -126,6 +136,7 @@ const OPTIONS = {
   'record-max': { type: 'string' },
   replay: { type: 'string' },
   crit: { type: 'string', multiple: true },
+  bell: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -134,7 +145,7 @@ type OptionName = keyof typeof OPTIONS;
 
 interface Values {
   once?: boolean; json?: boolean; watch?: boolean; ascii?: boolean; 'no-color'?: boolean; 'no-owners'?: boolean; 'all-netns'?: boolean;
-  dashboard?: boolean; help?: boolean; version?: boolean; check?: boolean;
+  dashboard?: boolean; help?: boolean; version?: boolean; check?: boolean; bell?: boolean;
   count?: string; interval?: string; source?: string; pid?: string; top?: string; history?: string;
   filter?: string[]; warn?: string[]; crit?: string[];
   record?: string; 'record-max'?: string; replay?: string;
@@ -192,7 +203,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
   if (v.check && (v.json || v.once || v.watch || v.dashboard)) {
     throw new UsageError('--check cannot be combined with --once, --json, --watch or --dashboard');
   }
-  if (!v.check && (v.warn || v.crit)) throw new UsageError(`--${v.warn ? 'warn' : 'crit'} needs --check`);
+  if (v.bell && mode !== 'dashboard') throw new UsageError('--bell rings in the dashboard only');
   const rules = [...ruleList(v.warn, 'warning'), ...ruleList(v.crit, 'critical')];
 
   checkReplay(v, positionals);
@@ -227,6 +238,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
     historySeconds: v.history !== undefined ? num('--history', v.history, 10, 86_400, true) : 600,
     forceDashboard: !!v.dashboard,
     rules,
+    bell: !!v.bell,
     record: v.record ?? null,
     recordMaxBytes: v['record-max'] !== undefined ? parseSize('--record-max', v['record-max']) : DEFAULT_RECORD_MAX,
     replay: v.replay ?? null,

@@ -86,7 +86,17 @@ describe('replay in a real terminal', { skip: suiteSkip(['tmux', 'pgrep'], 'the 
     await play.waitFor(/filter not available in replay/);
     play.send(['Escape']);
     play.send(['?']);
-    await play.waitFor(/,\s+replay: one sample back \(pauses\)/);
+    await play.waitFor(/^KEYS/m);
+    // the replay keys are in the help's key list (a page or two down)
+    let found = false;
+    for (let page = 0; page < 4 && !found; page++) {
+      found = /,\s+replay: one sample back \(pauses\)/.test(play.capture());
+      if (!found) {
+        play.send(['NPage']);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
+    assert.ok(found, play.capture());
     play.send(['Escape']);
     await play.waitFor(/REPLAY/);
 

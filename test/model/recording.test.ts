@@ -40,7 +40,10 @@ const LINE = '{"time":1795678863000,"tally":{"states":[0,2,0,0,0,0,1,0,0,0,1],"s
   '"source":"netlink","sourceSlow":false,"intervalMs":1000,"effectiveIntervalMs":1000,"sampleMs":1.235,"readMs":1,"tallyMs":0.235,' +
   '"stale":false,"skippedTicks":0,"filter":null,"sortBy":"total","ascending":false,' +
   '"counters":{"Tcp.ActiveOpens":47,"TcpExt.ListenDrops":0},"read":{"rows":4,"duplicates":0,"malformed":0},' +
-  '"agesSince":null,"attribution":null,"processInfo":{},"namespaces":null}';
+  '"agesSince":null,"attribution":null,"processInfo":{},"namespaces":null,' +
+  // the fields of the listeners and alerts work, carried as they are
+  '"listeners":[{"family":4,"address":"10.0.0.1","port":80,"acceptQueue":0,"backlog":0,"synRecv":0,"fill":0,"inode":0,"netns":0}],' +
+  '"listenerCount":1,"conntrack":null,"alerts":{"firing":[],"log":[]}}';
 
 test('a sample line: time and states first, seq/viewVersion/trend/deltas/rates dropped, totals dropped, states without trailing zeros, timings to 3 decimals', () => {
   assert.equal(encodeSample(snap()), LINE);

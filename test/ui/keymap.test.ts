@@ -41,6 +41,9 @@ const BOUND: [Context, string, ActionId][] = [
   ['main', 't', 'trend'],
   ['main', 'z', 'hideZero'],
   ['main', 'n', 'allNetns'],
+  ['main', 'l', 'listeners'],
+  ['main', 'a', 'alerts'],
+  ['help', 'a', 'alerts'],
 
   ['help', 'q', 'quit'],
   ['help', 'ctrl+c', 'quit'],
