@@ -252,7 +252,8 @@ function checkReplay(v: Values, positionals: string[]): void {
   if (v.replay === undefined) return;
   const other = v.record !== undefined ? '--record' : v.check ? '--check' : v.count !== undefined ? '--count' : v.watch ? '--watch'
     : v.interval !== undefined ? '--interval' : v.source !== undefined ? '--source' : v.pid !== undefined ? '--pid'
-    : v['all-netns'] ? '--all-netns' : v.filter || positionals.length ? 'a filter (a recording holds counts, not sockets)' : null;
+    : v['all-netns'] ? '--all-netns' : v.filter || positionals.length ? 'a filter (a recording holds counts, not sockets)'
+    : v.warn || v.crit ? `--${v.warn ? 'warn' : 'crit'} (a replay shows the alerts recorded)` : null;
   if (other) throw new UsageError(`--replay cannot be combined with ${other}`);
 }
 

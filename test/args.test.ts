@@ -144,4 +144,5 @@ test('--record, --record-max (K, M, G are 1024s; default 100M), --replay', () =>
   assert.throws(() => parseCli(['--replay', 'r', '--interval', '2']), /--replay cannot be combined with --interval/);
   assert.throws(() => parseCli(['--replay', 'r', '--all-netns']), /--replay cannot be combined with --all-netns/);
   assert.throws(() => parseCli(['--record', '']), /--record needs a file name/);
+  assert.throws(() => parseCli(['--replay', 'r', '--warn', 'tw > 1']), /--replay cannot be combined with --warn \(a replay shows the alerts recorded\)/);
 });
