@@ -1,5 +1,6 @@
 /** Command-line arguments → a validated Config, or a UsageError (exit 2). Pure: no I/O. */
 
+import { isIPv4, isIPv6 } from 'node:net';
 import { parseArgs } from 'node:util';
 import { clip } from './model/clip.js';
 import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH } from './model/filter.js';
@@ -13,7 +14,19 @@ export class UsageError extends Error {
   }
 }
 
-export type Mode = 'dashboard' | 'once' | 'json' | 'check' | 'help' | 'version';
+export type Mode = 'dashboard' | 'once' | 'json' | 'check' | 'serve' | 'help' | 'version';
+
+/** Where --serve listens: an IP address (IPv6 without brackets) and a port. */
+export interface ServeAddress {
+  host: string;
+  port: number;
+}
+
+/** --serve PORT alone binds here: the metrics name every service port of the box (see README, Exporter). */
+export const DEFAULT_SERVE_HOST = '127.0.0.1';
+/** --serve: service ports exported per state when --top is not given, and at most (cardinality bound). */
+export const DEFAULT_SERVE_TOP = 10;
+export const MAX_SERVE_TOP = 1000;
 
 export interface Config {
   mode: Mode;
@@ -36,6 +49,8 @@ export interface Config {
   allNetns: boolean;
   /** --warn / --crit rules, in the order given (--check). */
   rules: Rule[];
+  /** --serve: the Prometheus exporter's address (mode 'serve', or beside the dashboard with --dashboard). */
+  serve: ServeAddress | null;
 }
 
 export const HELP = `tcptally — live TCP sockets by state, ports and peers (exact: counts equal ss's)
@@ -53,6 +68,9 @@ Modes (default: the dashboard on a terminal, --once into a pipe):
                           2 CRITICAL, 3 UNKNOWN; with --count N, N samples, worst wins
       --warn RULE         with --check: warning when RULE holds (repeatable)
       --crit RULE         with --check: critical when RULE holds (repeatable)
+      --serve [ADDR:]PORT Prometheus metrics on http://ADDR:PORT/metrics until SIGTERM
+                          (ADDR default 127.0.0.1; [::1]:PORT for IPv6); no terminal
+                          needed; with --dashboard the dashboard runs beside it
 Options:
   -i, --interval SEC      seconds between samples, 0.1 to 3600 (default 1)
   -f, --filter EXPR       ss-style filter, e.g. "state time-wait and dport = 5432";
@@ -60,7 +78,8 @@ Options:
       --source NAME       auto | netlink | proc | si (default auto: netlink, else /proc)
       --pid PID           the sockets of PID's network namespace (a container's), via /proc
       --top N|all         rows in each ports and peers list, 0 for none
-                          (default: --once 10, --json 20)
+                          (default: --once 10, --json 20); with --serve: the ports
+                          exported per state, 0 to 1000 (default 10)
       --history SEC       seconds of trend history to keep (default 600)
       --ascii             ASCII bars and sparklines (default when the locale is not UTF-8)
       --no-color          no colour (also when NO_COLOR is set)
@@ -84,6 +103,7 @@ second), total OP N, conntrack OP N[%]; OP: > >= < <=. E.g. "CLOSE_WAIT:8080 > 1
 
 Exit codes: 0 ok, 1 runtime error (cannot read sockets, no such pid), 2 usage error,
 130 / 143 ended by SIGINT (Ctrl-C in --watch, --count) / SIGTERM, 129 SIGHUP (dashboard).
+--serve alone: 0 when ended by SIGTERM or SIGINT, 1 when it cannot listen or read sockets.
 With --check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also a bad rule or option).`;
 
 const OPTIONS = {
@@ -105,6 +125,7 @@ const OPTIONS = {
   check: { type: 'boolean' },
   warn: { type: 'string', multiple: true },
   crit: { type: 'string', multiple: true },
+  serve: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -114,7 +135,7 @@ type OptionName = keyof typeof OPTIONS;
 interface Values {
   once?: boolean; json?: boolean; watch?: boolean; ascii?: boolean; 'no-color'?: boolean; 'no-owners'?: boolean; 'all-netns'?: boolean;
   dashboard?: boolean; help?: boolean; version?: boolean; check?: boolean;
-  count?: string; interval?: string; source?: string; pid?: string; top?: string; history?: string;
+  count?: string; interval?: string; source?: string; pid?: string; top?: string; history?: string; serve?: string;
   filter?: string[]; warn?: string[]; crit?: string[];
 }
 
@@ -171,6 +192,13 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
     throw new UsageError('--check cannot be combined with --once, --json, --watch or --dashboard');
   }
   if (!v.check && (v.warn || v.crit)) throw new UsageError(`--${v.warn ? 'warn' : 'crit'} needs --check`);
+  const serve = v.serve !== undefined ? parseServe(v.serve) : null;
+  if (serve) {
+    if (v.json || v.once || v.count !== undefined || v.watch || v.check) {
+      throw new UsageError('--serve cannot be combined with --once, --json, --count, --watch or --check');
+    }
+    if (!v.dashboard && mode === 'dashboard') mode = 'serve';
+  }
   const rules = [...ruleList(v.warn, 'warning'), ...ruleList(v.crit, 'critical')];
 
   const source = (v.source ?? 'auto') as SourceChoice;
@@ -195,7 +223,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
     filterText,
     source,
     pid,
-    top: v.top === undefined ? undefined : parseTop(v.top),
+    top: v.top === undefined ? undefined : serve ? serveTopOf(v.top) : parseTop(v.top),
     ascii: !!v.ascii || !isUtf8Locale(env),
     color: !v['no-color'] && !noColor,
     owners: !v['no-owners'],
@@ -203,7 +231,40 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
     historySeconds: v.history !== undefined ? num('--history', v.history, 10, 86_400, true) : 600,
     forceDashboard: !!v.dashboard,
     rules,
+    serve,
   };
+}
+
+/**
+ * --serve's [ADDR:]PORT: a port alone binds 127.0.0.1; ADDR is an IPv4 address or an IPv6 one in
+ * brackets ([::1]:9100, [::]:9100). ":PORT" (every interface, in Go programs) is refused: say 0.0.0.0.
+ */
+export function parseServe(raw: string): ServeAddress {
+  const m = /^(?:(\[[^\]]*\]|[^[\]]*):)?([^:[\]]*)$/.exec(raw);
+  const what = `"${clip(raw)}"`;
+  if (!m) throw new UsageError(`--serve takes [ADDR:]PORT (9100, 127.0.0.1:9100, [::1]:9100), got ${what}`);
+  const [, addr, portText] = m;
+  if (!WHOLE.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
+    throw new UsageError(`--serve takes a port from 1 to 65535, got ${what}`);
+  }
+  const port = Number(portText);
+  if (addr === undefined) return { host: DEFAULT_SERVE_HOST, port };
+  if (addr === '') throw new UsageError(`--serve needs an address before ":" (0.0.0.0:${port} for every interface), got ${what}`);
+  if (addr.startsWith('[')) {
+    const v6 = addr.slice(1, -1);
+    if (!isIPv6(v6)) throw new UsageError(`--serve: not an IPv6 address: ${clip(v6)}`);
+    return { host: v6, port };
+  }
+  if (!isIPv4(addr)) throw new UsageError(`--serve takes an IP address (127.0.0.1, 0.0.0.0, [::1]), got ${what}`);
+  return { host: addr, port };
+}
+
+/** --top with --serve: ports per state, bounded (each is up to one series per state). */
+function serveTopOf(raw: string): number {
+  if (!WHOLE.test(raw) || Number(raw) > MAX_SERVE_TOP) {
+    throw new UsageError(`--top with --serve takes a whole number from 0 to ${MAX_SERVE_TOP} (ports per state), got "${clip(raw)}"`);
+  }
+  return Number(raw);
 }
 
 function ruleList(texts: string[] | undefined, level: Level): Rule[] {
