@@ -93,6 +93,9 @@ const SOCKSTAT_FIELDS: readonly { key: string; proto: 'TCP' | 'TCP6'; field: str
   { key: 'sockstat6.TCP6.inuse', proto: 'TCP6', field: 'inuse' },
 ];
 
+/** Room for a port and a direction bit in a ranking key. */
+const KEY_SPAN = 2 ** 18;
+
 export interface PortSeries {
   port: number;
   direction: 'in' | 'out';
@@ -107,12 +110,52 @@ export interface PortSeries {
 export function portSeries(ports: readonly PortRow[], n: number): PortSeries[] {
   const out: PortSeries[] = [];
   if (n <= 0) return out;
+  // a busy box has thousands of port rows: each state's top n come from one pass with a min-heap of n
+  // ranking keys, count × 2^18 + (2^18 − 1 − port × 2 − out): more sockets, then the lower port, then in
+  const heap = new Float64Array(n);
   for (let st = 1; st < STATE_SLOTS; st++) {
-    const rows = ports.filter((p) => p.states[st] > 0);
-    rows.sort((a, b) => b.states[st] - a.states[st] || a.port - b.port || (a.direction === b.direction ? 0 : a.direction === 'in' ? -1 : 1));
-    for (const p of rows.slice(0, n)) out.push({ port: p.port, direction: p.direction, state: st, value: p.states[st] });
+    let m = 0;
+    for (const p of ports) {
+      const v = p.states[st];
+      if (v <= 0) continue;
+      const key = v * KEY_SPAN + (KEY_SPAN - 1 - (p.port * 2 + (p.direction === 'out' ? 1 : 0)));
+      if (m < n) heapPush(heap, m++, key);
+      else if (key > heap[0]) heapReplaceMin(heap, m, key);
+    }
+    const ranked = heap.slice(0, m).sort();
+    for (let i = m - 1; i >= 0; i--) {
+      const v = Math.floor(ranked[i] / KEY_SPAN);
+      const key = KEY_SPAN - 1 - (ranked[i] - v * KEY_SPAN);
+      out.push({ port: key >> 1, direction: key & 1 ? 'out' : 'in', state: st, value: v });
+    }
   }
   return out;
+}
+
+/** Adds `key` to the min-heap heap[0..m). */
+function heapPush(heap: Float64Array, m: number, key: number): void {
+  let i = m;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (heap[parent] <= key) break;
+    heap[i] = heap[parent];
+    i = parent;
+  }
+  heap[i] = key;
+}
+
+/** Replaces the smallest key of the min-heap heap[0..m) by `key`. */
+function heapReplaceMin(heap: Float64Array, m: number, key: number): void {
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= m) break;
+    const c = l + 1 < m && heap[l + 1] < heap[l] ? l + 1 : l;
+    if (heap[c] >= key) break;
+    heap[i] = heap[c];
+    i = c;
+  }
+  heap[i] = key;
 }
 
 /** The exposition of one snapshot. */
