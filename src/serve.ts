@@ -26,15 +26,27 @@ export class ServeError extends Error {
   }
 }
 
-export interface ExporterOptions {
+export type ExporterOptions = {
   address: ServeAddress;
-  /** The sampler's setup (source, filter, interval, namespaces); its query's cuts are the exporter's own. */
-  init: SamplerInit;
   /** Service ports exported per state (--top). */
   topPorts: number;
   version: string;
-  /** The snapshots to serve (default: a worker-thread sampler opened from `init`). */
-  store?: Store;
+} & (
+  /** The sampler's setup (source, filter, interval, namespaces): a worker-thread sampler of its own. */
+  | { init: SamplerInit; store?: never }
+  /** Or the snapshots of a store given (tests). */
+  | { store: Store; init?: never }
+);
+
+/** The exporter's own sampler: in a worker thread, with the exporter's cuts. */
+function exporterStore(init: SamplerInit, topPorts: number): Store {
+  return new WorkerStore({
+    ...init,
+    trackAges: false,
+    netnsToggle: false,
+    // the exporter ranks every port per state itself; the other lists are not exported (kept short)
+    query: { ...init.query, top: tallyTop(Math.max(1, topPorts)), portTop: 0, trendPoints: 0 },
+  });
 }
 
 /** "127.0.0.1:9100", "[::1]:9100". */
@@ -86,13 +98,7 @@ export class Exporter {
 
   /** Listens (a ServeError when it cannot), then starts sampling. */
   static async open(opts: ExporterOptions): Promise<Exporter> {
-    const e = new Exporter(opts, opts.store ?? new WorkerStore({
-      ...opts.init,
-      trackAges: false,
-      netnsToggle: false,
-      // the exporter ranks every port per state itself; the other lists are not exported (kept short)
-      query: { ...opts.init.query, top: tallyTop(Math.max(1, opts.topPorts)), portTop: 0, trendPoints: 0 },
-    }));
+    const e = new Exporter(opts, opts.store ?? exporterStore(opts.init, opts.topPorts));
     try {
       await new Promise<void>((resolve, reject) => {
         e.server.once('error', reject);
