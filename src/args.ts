@@ -75,7 +75,9 @@ Options:
   -i, --interval SEC      seconds between samples, 0.1 to 3600 (default 1)
   -f, --filter EXPR       ss-style filter, e.g. "state time-wait and dport = 5432";
                           repeat -f or add trailing words: all of them apply
-      --source NAME       auto | netlink | proc | si (default auto: netlink, else /proc)
+      --source NAME       auto | netlink | proc | si (default auto: netlink, else /proc);
+                          the single-file build loads its netlink addon from $TMPDIR:
+                          where that is mounted noexec, netlink fails and auto reads /proc
       --pid PID           the sockets of PID's network namespace (a container's), via /proc
       --top N|all         rows in each ports and peers list, 0 for none
                           (default: --once 10, --json 20); with --serve: the ports

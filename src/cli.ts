@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** Entry point: arguments → mode (dashboard, --once, --json, streams); exit codes; nothing else. */
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { DEFAULT_SERVE_TOP, HELP, listRows, parseCli, UsageError, type Config } from './args.js';
 import { FilterError, parseFilter, usesOwners, type FilterNode } from './model/filter.js';
@@ -9,6 +9,7 @@ import { NO_SERVICES, parseServices, type Services } from './model/services.js';
 import { tallyTop } from './model/tally.js';
 import { formatOnce } from './output/text.js';
 import { toJson } from './output/json.js';
+import { loadDashboard, version } from './parts.js';
 import { openSampler, type SamplerInit } from './sampler/open.js';
 import type { Sampler } from './sampler/sampler.js';
 import { checkProcNet, SourceError } from './sources/index.js';
@@ -25,11 +26,6 @@ const EXIT_SIGINT = 130;
 const EXIT_SIGTERM = 143;
 /** Rows per table the worker sends to the dashboard (sorted in the worker, so the top is the right top). */
 const DASHBOARD_TOP_ROWS = 200;
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 export function loadServices(path = '/etc/services'): Services {
   try {
@@ -76,15 +72,6 @@ function fail(code: number, message: string): never {
 /** Whether this process may take over the terminal. */
 export function canRunDashboard(env: NodeJS.ProcessEnv): boolean {
   return !!process.stdin.isTTY && !!process.stdout.isTTY && env.TERM !== 'dumb';
-}
-
-type DashboardModule = typeof import('./ui/run.js');
-
-/** The bundled dashboard (one file, fast to load; see scripts/bundle.mjs), else the plain modules. */
-async function loadDashboard(): Promise<DashboardModule> {
-  const bundle = new URL('../ui-bundle.js', import.meta.url);
-  if (existsSync(bundle)) return (await import(bundle.href)) as DashboardModule;
-  return import('./ui/run.js');
 }
 
 /** --check was asked for: every failure is UNKNOWN (3), as monitors expect, not the usual exit codes. */

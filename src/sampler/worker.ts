@@ -43,20 +43,25 @@ const collectYoung = vm.runInNewContext('gc') as (opts: { type: 'minor' }) => vo
 const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
 
-try {
-  const sampler = await openSampler(workerData as SamplerInit);
-  sampler.subscribe((snap) => {
-    post({ type: 'snapshot', snap });
-    collectYoung({ type: 'minor' });
-  });
-  sampler.onError((err) => post({ type: 'error', message: err.message }));
-  port.on('message', (m: ToWorker) => {
-    switch (m.type) {
-      case 'start': sampler.start(); break;
-      case 'query': sampler.setQuery(m.query); break;
-      case 'close': sampler.close(); port.close(); break; // the thread ends when nothing is left open
-    }
-  });
-} catch (err) {
-  post({ type: 'error', message: (err as Error).message });
+// a function, not top-level await: the single executable runs this file as a CommonJS script (scripts/sea.mjs)
+async function serve(): Promise<void> {
+  try {
+    const sampler = await openSampler(workerData as SamplerInit);
+    sampler.subscribe((snap) => {
+      post({ type: 'snapshot', snap });
+      collectYoung({ type: 'minor' });
+    });
+    sampler.onError((err) => post({ type: 'error', message: err.message }));
+    port.on('message', (m: ToWorker) => {
+      switch (m.type) {
+        case 'start': sampler.start(); break;
+        case 'query': sampler.setQuery(m.query); break;
+        case 'close': sampler.close(); port.close(); break; // the thread ends when nothing is left open
+      }
+    });
+  } catch (err) {
+    post({ type: 'error', message: (err as Error).message });
+  }
 }
+
+void serve();

@@ -3,7 +3,8 @@
  * snapshot it received (the same object until a new one arrives) and forwards query changes.
  */
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startSamplerWorker } from '../parts.js';
 import type { Query, Snapshot, Store } from '../store/store.js';
 import type { SamplerInit } from './open.js';
 import type { FromWorker, ToWorker } from './worker.js';
@@ -20,7 +21,7 @@ export class WorkerStore implements Store {
   constructor(init: SamplerInit) {
     // a small young generation: each sample's garbage (decoded datagrams, rows) is collected at once
     // instead of piling up between scavenges (RSS at 100k sockets)
-    this.worker = new Worker(new URL('./worker.js', import.meta.url), {
+    this.worker = startSamplerWorker({
       workerData: init,
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GEN_MB },
     });
