@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { HELP, listRows, parseCli, UsageError, type Config } from './args.js';
+import { DEFAULT_SERVE_TOP, HELP, listRows, parseCli, UsageError, type Config } from './args.js';
 import { FilterError, parseFilter, usesOwners, type FilterNode } from './model/filter.js';
 import { NO_SERVICES, parseServices, type Services } from './model/services.js';
 import { tallyTop } from './model/tally.js';
@@ -142,6 +142,15 @@ async function main(): Promise<void> {
     rules,
     query: { intervalMs: cfg.intervalMs, filterText: filter ? cfg.filterText : null, filter, allNetns: cfg.allNetns },
   };
+  // --serve listens first: a bad address ends here, before the dashboard takes the screen
+  const exporter = cfg.serve ? await openExporter(cfg, init, filter) : null;
+  if (cfg.mode === 'serve') {
+    const { formatServeAddress, serveUntilSignal } = await import('./serve.js');
+    process.stderr.write(`tcptally: serving http://${formatServeAddress(exporter!.address)}/metrics\n`);
+    const err = await serveUntilSignal(exporter!);
+    if (err) fail(EXIT_RUNTIME, err.message);
+    process.exit(EXIT_OK);
+  }
   if (interactive) {
     // Ink draws nothing until exit when CI or CONTINUOUS_INTEGRATION is set (is-in-ci, read when Ink
     // loads). This is a real terminal, so drop them before the UI module is imported.
@@ -160,6 +169,7 @@ async function main(): Promise<void> {
     // the dashboard's terminal guard handles a dead terminal: it stops the worker before exiting
     process.stdout.off('error', onOutputError);
     const code = await runDashboard({ store, cfg, services, host: hostname(), filter });
+    await exporter?.close();
     process.exit(code);
   }
 
@@ -212,6 +222,23 @@ async function main(): Promise<void> {
     });
   } catch (err) {
     if (err instanceof SourceError) fail(EXIT_RUNTIME, err.message);
+    throw err;
+  }
+}
+
+/** --serve: the exporter listening (its sampler started), or exit 1 with why it cannot listen. */
+async function openExporter(cfg: Config, init: SamplerInit, filter: FilterNode | null): Promise<import('./serve.js').Exporter> {
+  const { Exporter, ServeError } = await import('./serve.js');
+  try {
+    return await Exporter.open({
+      address: cfg.serve!,
+      // owners only when the filter names processes: the metrics are counts
+      init: { ...init, owners: init.owners && usesOwners(filter) },
+      topPorts: typeof cfg.top === 'number' ? cfg.top : DEFAULT_SERVE_TOP,
+      version: version(),
+    });
+  } catch (err) {
+    if (err instanceof ServeError) fail(EXIT_RUNTIME, err.message);
     throw err;
   }
 }
