@@ -98,7 +98,7 @@ export const TCP_STATES: readonly TcpState[] = [
     kind: 'waiting',
     meaning: 'This side closed first; the 4-tuple is held for 2MSL (60 s on Linux).',
     hint: 'A storm = many short connections closed by this side; it ties up ephemeral ports to one backend. Use keep-alive / pooling.',
-    next: 'nobody: the kernel frees it after 2MSL.',
+    next: 'nobody (the kernel frees it after 2MSL).',
   },
   {
     code: 7, name: 'CLOSE', ssName: 'UNCONN', aliases: ['close', 'closed', 'unconn'],

@@ -192,7 +192,9 @@ function geometry(d: DiagramInput, full: boolean, withDeltas: boolean): Geometry
   const L = column(LEFT, d, full, withDeltas);
   const M = column(MIDDLE, d, full, withDeltas);
   const R = column(RIGHT, d, full, withDeltas);
-  const natural = L.w + GAP_L + M.w + GAP_R + R.w;
+  // the passive side's arrow labels ("▼ close()/FIN") reach past a narrow box
+  const rExt = Math.max(R.w, 2 + 2 + 'close()/FIN'.length);
+  const natural = L.w + GAP_L + M.w + GAP_R + rExt;
   if (natural > d.width) return null;
   // the slack goes to the gaps, at most 12 columns each (a wide terminal gets a diagram, not a runway)
   const slack = d.width - natural;
@@ -201,7 +203,7 @@ function geometry(d: DiagramInput, full: boolean, withDeltas: boolean): Geometry
   L.x = 0;
   M.x = L.w + GAP_L + extraL;
   R.x = M.x + M.w + GAP_R + extraR;
-  return { full, withDeltas, L, M, R, width: R.x + R.w };
+  return { full, withDeltas, L, M, R, width: R.x + rExt };
 }
 
 /** The first layout that fits: full with deltas, compact with deltas, compact without; else compact cut at the right. */
@@ -319,7 +321,7 @@ function titles(cv: Canvas, g: Geometry, y: number): void {
   const left = 'active opener / active closer';
   const right = 'passive opener / passive closer';
   cv.put(g.L.x, y, left, 'dim');
-  cv.put(Math.max(g.L.x + left.length + 2, g.R.x + g.R.w - right.length), y, right, 'dim');
+  cv.put(Math.max(g.L.x + left.length + 2, g.width - right.length), y, right, 'dim');
 }
 
 function hline(cv: Canvas, x1: number, x2: number, y: number, ch: string): void {
