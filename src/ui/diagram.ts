@@ -188,16 +188,16 @@ function column(codes: readonly number[], d: DiagramInput, full: boolean, withDe
 const GAP_L = 8;
 const GAP_R = 9;
 
-function geometry(d: DiagramInput, full: boolean, withDeltas: boolean): Geometry | null {
+function geometry(d: DiagramInput, full: boolean, withDeltas: boolean, overflow = false): Geometry | null {
   const L = column(LEFT, d, full, withDeltas);
   const M = column(MIDDLE, d, full, withDeltas);
   const R = column(RIGHT, d, full, withDeltas);
   // the passive side's arrow labels ("▼ close()/FIN") reach past a narrow box
   const rExt = Math.max(R.w, 2 + 2 + 'close()/FIN'.length);
   const natural = L.w + GAP_L + M.w + GAP_R + rExt;
-  if (natural > d.width) return null;
+  if (natural > d.width && !overflow) return null;
   // the slack goes to the gaps, at most 12 columns each (a wide terminal gets a diagram, not a runway)
-  const slack = d.width - natural;
+  const slack = Math.max(0, d.width - natural);
   const extraL = Math.min(12, Math.floor(slack / 2));
   const extraR = Math.min(12, slack - Math.floor(slack / 2));
   L.x = 0;
@@ -214,7 +214,7 @@ function chooseGeometry(d: DiagramInput, sentenceLines: number): Geometry {
     const g = geometry(d, full, deltas);
     if (g) return g;
   }
-  return geometry({ ...d, width: Infinity }, false, false)!;
+  return geometry(d, false, false, true)!;
 }
 
 function boxText(code: number, col: Column, d: DiagramInput, withDeltas: boolean): Seg[] {
