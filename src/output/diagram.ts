@@ -2,7 +2,7 @@
 
 import type { Snapshot } from '../store/store.js';
 import { largestPile, renderDiagram, type DiagramLine, type Tone } from '../ui/diagram.js';
-import { ms } from '../ui/format.js';
+import { ms, truncate } from '../ui/format.js';
 
 export interface DiagramTextOptions {
   host: string;
@@ -25,10 +25,10 @@ function styled(line: DiagramLine, color: boolean): string {
 
 export function formatDiagram(s: Snapshot, o: DiagramTextOptions): string {
   const t = s.tally;
-  const head = `tcptally  ${o.host}  ${new Date(s.time).toISOString()}  source ${s.source}  sample ${ms(s.sampleMs)}` +
-    `  sockets ${t.total}` + (s.filter ? `  filter: ${s.filter}` : '');
+  const head = [`tcptally  ${o.host}  ${new Date(s.time).toISOString()}  source ${s.source}  sample ${ms(s.sampleMs)}  sockets ${t.total}`];
+  if (s.filter) head.push(`filter: ${s.filter}`);
   const mark = largestPile(t.states);
   const lines = renderDiagram({ counts: t.states, deltas: s.deltas, mark, width: o.width, height: Infinity, ascii: o.ascii });
-  const out = [styled([{ text: head, bold: true }], o.color), '', ...lines.map((l) => styled(l, o.color))];
+  const out = [...head.map((h) => styled([{ text: truncate(h, o.width, o.ascii), bold: true }], o.color)), '', ...lines.map((l) => styled(l, o.color))];
   return `${out.join('\n')}\n`;
 }
