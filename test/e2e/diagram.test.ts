@@ -5,7 +5,7 @@
  */
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
@@ -143,5 +143,17 @@ describe('the diagram view against real sockets', { skip: suiteSkip(['tmux', 'ss
     assert.match(out, /^filter: src 127\.0\.97\.1 or dst 127\.0\.97\.1$/m);
     assert.doesNotMatch(out, /\x1b/);
     for (const l of out.split('\n')) assert.ok(l.length <= 100, l);
+  });
+
+  test('--diagram outside the text modes: one line on stderr, exit 2 (with --check: UNKNOWN, 3, as monitors expect)', () => {
+    const check = spawnSync(process.execPath, [CLI, '--check', '--diagram'], { encoding: 'utf8' });
+    assert.equal(check.status, 3);
+    assert.match(check.stdout, /UNKNOWN - .*--diagram needs --once/);
+    for (const args of [['--diagram'], ['--json', '--diagram'], ['--diagram', '--dashboard']]) {
+      const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+      assert.equal(r.status, 2, args.join(' '));
+      assert.match(r.stderr, /^tcptally: --diagram needs --once \(or --count \/ --watch\), and not --json, --check or --dashboard \(try tcptally --help\)\n$/);
+      assert.equal(r.stdout, '');
+    }
   });
 });
