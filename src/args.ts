@@ -53,6 +53,8 @@ export interface Config {
   bell: boolean;
   /** --serve: the Prometheus exporter's address (mode 'serve', or beside the dashboard with --dashboard). */
   serve: ServeAddress | null;
+  /** --diagram: the text modes print the TCP state diagram instead of the summary. */
+  diagram: boolean;
 }
 
 export const HELP = `tcptally — live TCP sockets by state, ports and peers (exact: counts equal ss's)
@@ -65,6 +67,8 @@ Modes (default: the dashboard on a terminal, --once into a pipe):
       --json              print one JSON object and exit
       --count N           print N samples (NDJSON with --json), one per interval
       --watch             print a sample every interval until interrupted
+      --diagram           with --once (--count, --watch): print the TCP state diagram
+                          with the counts, the largest pile marked and explained
       --check             a monitoring-plugin check (Nagios, Icinga, Sensu, cron): one
                           line "TCPTALLY STATUS - … | perfdata", exit 0 OK, 1 WARNING,
                           2 CRITICAL, 3 UNKNOWN; with --count N, N samples, worst wins
@@ -118,6 +122,7 @@ With --check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also a bad rule or option)
 
 const OPTIONS = {
   once: { type: 'boolean' },
+  diagram: { type: 'boolean' },
   json: { type: 'boolean' },
   watch: { type: 'boolean' },
   count: { type: 'string' },
@@ -145,7 +150,7 @@ type OptionName = keyof typeof OPTIONS;
 
 interface Values {
   once?: boolean; json?: boolean; watch?: boolean; ascii?: boolean; 'no-color'?: boolean; 'no-owners'?: boolean; 'all-netns'?: boolean;
-  dashboard?: boolean; help?: boolean; version?: boolean; check?: boolean; bell?: boolean;
+  dashboard?: boolean; help?: boolean; version?: boolean; check?: boolean; bell?: boolean; diagram?: boolean;
   count?: string; interval?: string; source?: string; pid?: string; top?: string; history?: string; serve?: string;
   filter?: string[]; warn?: string[]; crit?: string[];
 }
@@ -210,6 +215,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
     if (!v.dashboard && mode === 'dashboard') mode = 'serve';
   }
   if (v.bell && mode !== 'dashboard') throw new UsageError('--bell rings in the dashboard only');
+  if (v.diagram && mode !== 'once' && mode !== 'help' && mode !== 'version') {
+    throw new UsageError('--diagram needs --once (or --count / --watch), and not --json, --check or --dashboard');
+  }
   const rules = [...ruleList(v.warn, 'warning'), ...ruleList(v.crit, 'critical')];
 
   const source = (v.source ?? 'auto') as SourceChoice;
@@ -244,6 +252,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
     rules,
     bell: !!v.bell,
     serve,
+    diagram: !!v.diagram,
   };
 }
 

@@ -10,6 +10,7 @@ import { tallyTop } from './model/tally.js';
 import { formatOnce } from './output/text.js';
 import { toJson } from './output/json.js';
 import { loadDashboard, version } from './parts.js';
+import { formatDiagram } from './output/diagram.js';
 import { openSampler, type SamplerInit } from './sampler/open.js';
 import type { Sampler } from './sampler/sampler.js';
 import { checkProcNet, SourceError } from './sources/index.js';
@@ -190,6 +191,10 @@ async function main(): Promise<void> {
   const emit = (s: Snapshot): void => {
     if (cfg.mode === 'json') {
       process.stdout.write(`${JSON.stringify(toJson(s, host, services, rows))}\n`);
+    } else if (cfg.diagram) {
+      // the terminal's width (100 into a pipe); colour only on a terminal (and not under NO_COLOR)
+      const tty = !!process.stdout.isTTY;
+      process.stdout.write(formatDiagram(s, { host, width: tty ? process.stdout.columns || 100 : 100, ascii: cfg.ascii, color: cfg.color && tty }));
     } else {
       const width = Math.max(60, Math.min(process.stdout.columns || 100, 160));
       process.stdout.write(formatOnce(s, { host, services, width, ascii: cfg.ascii, top: rows }));

@@ -79,7 +79,20 @@ const BAD: [string[], string][] = [
   [['--history', '5'], '--history takes a whole number from 10 to 86400, got "5"'],
   [['--dashboard', '--json'], '--dashboard cannot be combined with --once, --json, --count or --watch'],
   [['--watch', '--count', '2'], '--watch and --count cannot be combined'],
+  [['--diagram'], '--diagram needs --once (or --count / --watch), and not --json, --check or --dashboard'],
+  [['--diagram', '--json'], '--diagram needs --once (or --count / --watch), and not --json, --check or --dashboard'],
+  [['--diagram', '--once', '--json'], '--diagram needs --once (or --count / --watch), and not --json, --check or --dashboard'],
+  [['--diagram', '--check'], '--diagram needs --once (or --count / --watch), and not --json, --check or --dashboard'],
+  [['--diagram', '--dashboard'], '--diagram needs --once (or --count / --watch), and not --json, --check or --dashboard'],
 ];
+
+test('--diagram with the text modes: --once, --count, --watch', () => {
+  assert.equal(parseCli(['--once']).diagram, false);
+  for (const argv of [['--once', '--diagram'], ['--diagram', '--count', '3'], ['--watch', '--diagram']]) {
+    const c = parseCli(argv);
+    assert.deepEqual([c.mode, c.diagram], ['once', true], argv.join(' '));
+  }
+});
 
 for (const [argv, message] of BAD) {
   test(`usage error: ${JSON.stringify(argv).slice(0, 60)}`, () => {
