@@ -1,5 +1,6 @@
 /** Command-line arguments → a validated Config, or a UsageError (exit 2). Pure: no I/O. */
 
+import { isIPv4, isIPv6 } from 'node:net';
 import { parseArgs } from 'node:util';
 import { clip } from './model/clip.js';
 import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH } from './model/filter.js';
@@ -13,7 +14,19 @@ export class UsageError extends Error {
   }
 }
 
-export type Mode = 'dashboard' | 'once' | 'json' | 'check' | 'help' | 'version';
+export type Mode = 'dashboard' | 'once' | 'json' | 'check' | 'serve' | 'help' | 'version';
+
+/** Where --serve listens: an IP address (IPv6 without brackets) and a port. */
+export interface ServeAddress {
+  host: string;
+  port: number;
+}
+
+/** --serve PORT alone binds here: the metrics name every service port of the box (see README, Exporter). */
+export const DEFAULT_SERVE_HOST = '127.0.0.1';
+/** --serve: service ports exported per state when --top is not given, and at most (cardinality bound). */
+export const DEFAULT_SERVE_TOP = 10;
+export const MAX_SERVE_TOP = 1000;
 
 export interface Config {
   mode: Mode;
@@ -38,6 +51,10 @@ export interface Config {
   rules: Rule[];
   /** --bell: the dashboard rings the terminal's bell when an alert starts at a higher level. */
   bell: boolean;
+  /** --serve: the Prometheus exporter's address (mode 'serve', or beside the dashboard with --dashboard). */
+  serve: ServeAddress | null;
+  /** --diagram: the text modes print the TCP state diagram instead of the summary. */
+  diagram: boolean;
   /** --record FILE: every sample also goes to this recording (null: none). */
   record: string | null;
   /** --record-max: bytes a recording file reaches before it rotates to FILE.1. */
@@ -59,6 +76,8 @@ Modes (default: the dashboard on a terminal, --once into a pipe):
       --json              print one JSON object and exit
       --count N           print N samples (NDJSON with --json), one per interval
       --watch             print a sample every interval until interrupted
+      --diagram           with --once (--count, --watch): print the TCP state diagram
+                          with the counts, the largest pile marked and explained
       --check             a monitoring-plugin check (Nagios, Icinga, Sensu, cron): one
                           line "TCPTALLY STATUS - … | perfdata", exit 0 OK, 1 WARNING,
                           2 CRITICAL, 3 UNKNOWN; with --count N, N samples, worst wins
@@ -67,6 +86,9 @@ Modes (default: the dashboard on a terminal, --once into a pipe):
       --crit RULE         critical when RULE holds (repeatable), likewise
       --bell              the dashboard rings the bell when an alert starts (or rises
                           from warning to critical)
+      --serve [ADDR:]PORT Prometheus metrics on http://ADDR:PORT/metrics until SIGTERM
+                          (ADDR default 127.0.0.1; [::1]:PORT for IPv6); no terminal
+                          needed; with --dashboard the dashboard runs beside it
       --replay FILE       the dashboard over a recording (keys: Space pause, , . step,
                           [ ] a minute, < > speed); with --json every recorded sample as
                           NDJSON; with --once (or into a pipe) the last sample's summary
@@ -84,7 +106,8 @@ Options:
                           where that is mounted noexec, netlink fails and auto reads /proc
       --pid PID           the sockets of PID's network namespace (a container's), via /proc
       --top N|all         rows in each ports and peers list, 0 for none
-                          (default: --once 10, --json 20)
+                          (default: --once 10, --json 20); with --serve: the ports
+                          exported per state, 0 to 1000 (default 10)
       --history SEC       seconds of trend history to keep (default 600)
       --ascii             ASCII bars and sparklines (default when the locale is not UTF-8)
       --no-color          no colour (also when NO_COLOR is set)
@@ -112,10 +135,12 @@ Exit codes: 0 ok, 1 runtime error (cannot read sockets, no such pid, cannot writ
 --record file, a --replay file that is not a recording), 2 usage error
 (also a bad rule, on the command line or in the config file),
 130 / 143 ended by SIGINT (Ctrl-C in --watch, --count) / SIGTERM, 129 SIGHUP (dashboard).
+--serve alone: 0 when ended by SIGTERM or SIGINT, 1 when it cannot listen or read sockets.
 With --check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also a bad rule or option).`;
 
 const OPTIONS = {
   once: { type: 'boolean' },
+  diagram: { type: 'boolean' },
   json: { type: 'boolean' },
   watch: { type: 'boolean' },
   count: { type: 'string' },
@@ -137,6 +162,7 @@ const OPTIONS = {
   replay: { type: 'string' },
   crit: { type: 'string', multiple: true },
   bell: { type: 'boolean' },
+  serve: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -145,8 +171,8 @@ type OptionName = keyof typeof OPTIONS;
 
 interface Values {
   once?: boolean; json?: boolean; watch?: boolean; ascii?: boolean; 'no-color'?: boolean; 'no-owners'?: boolean; 'all-netns'?: boolean;
-  dashboard?: boolean; help?: boolean; version?: boolean; check?: boolean; bell?: boolean;
-  count?: string; interval?: string; source?: string; pid?: string; top?: string; history?: string;
+  dashboard?: boolean; help?: boolean; version?: boolean; check?: boolean; bell?: boolean; diagram?: boolean;
+  count?: string; interval?: string; source?: string; pid?: string; top?: string; history?: string; serve?: string;
   filter?: string[]; warn?: string[]; crit?: string[];
   record?: string; 'record-max'?: string; replay?: string;
 }
@@ -203,7 +229,17 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
   if (v.check && (v.json || v.once || v.watch || v.dashboard)) {
     throw new UsageError('--check cannot be combined with --once, --json, --watch or --dashboard');
   }
+  const serve = v.serve !== undefined ? parseServe(v.serve) : null;
+  if (serve) {
+    if (v.json || v.once || v.count !== undefined || v.watch || v.check) {
+      throw new UsageError('--serve cannot be combined with --once, --json, --count, --watch or --check');
+    }
+    if (!v.dashboard && mode === 'dashboard') mode = 'serve';
+  }
   if (v.bell && mode !== 'dashboard') throw new UsageError('--bell rings in the dashboard only');
+  if (v.diagram && mode !== 'once' && mode !== 'help' && mode !== 'version') {
+    throw new UsageError('--diagram needs --once (or --count / --watch), and not --json, --check or --dashboard');
+  }
   const rules = [...ruleList(v.warn, 'warning'), ...ruleList(v.crit, 'critical')];
 
   checkReplay(v, positionals);
@@ -230,7 +266,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
     filterText,
     source,
     pid,
-    top: v.top === undefined ? undefined : parseTop(v.top),
+    top: v.top === undefined ? undefined : serve ? serveTopOf(v.top) : parseTop(v.top),
     ascii: !!v.ascii || !isUtf8Locale(env),
     color: !v['no-color'] && !noColor,
     owners: !v['no-owners'],
@@ -239,6 +275,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
     forceDashboard: !!v.dashboard,
     rules,
     bell: !!v.bell,
+    serve,
+    diagram: !!v.diagram,
     record: v.record ?? null,
     recordMaxBytes: v['record-max'] !== undefined ? parseSize('--record-max', v['record-max']) : DEFAULT_RECORD_MAX,
     replay: v.replay ?? null,
@@ -250,7 +288,7 @@ function checkReplay(v: Values, positionals: string[]): void {
   if (v['record-max'] !== undefined && v.record === undefined) throw new UsageError('--record-max needs --record');
   if (v.record === '' || v.replay === '') throw new UsageError(`--${v.record === '' ? 'record' : 'replay'} needs a file name`);
   if (v.replay === undefined) return;
-  const other = v.record !== undefined ? '--record' : v.check ? '--check' : v.count !== undefined ? '--count' : v.watch ? '--watch'
+  const other = v.record !== undefined ? '--record' : v.serve !== undefined ? '--serve' : v.check ? '--check' : v.count !== undefined ? '--count' : v.watch ? '--watch'
     : v.interval !== undefined ? '--interval' : v.source !== undefined ? '--source' : v.pid !== undefined ? '--pid'
     : v['all-netns'] ? '--all-netns' : v.filter || positionals.length ? 'a filter (a recording holds counts, not sockets)'
     : v.warn || v.crit ? `--${v.warn ? 'warn' : 'crit'} (a replay shows the alerts recorded)` : null;
@@ -270,6 +308,38 @@ function parseSize(name: string, raw: string): number {
     throw new UsageError(`${name} takes a size from 1K to 1024G (a whole number, K, M or G: 1024s), got "${clip(raw)}"`);
   }
   return n;
+}
+
+/**
+ * --serve's [ADDR:]PORT: a port alone binds 127.0.0.1; ADDR is an IPv4 address or an IPv6 one in
+ * brackets ([::1]:9100, [::]:9100). ":PORT" (every interface, in Go programs) is refused: say 0.0.0.0.
+ */
+export function parseServe(raw: string): ServeAddress {
+  const m = /^(?:(\[[^\]]*\]|[^[\]]*):)?([^:[\]]*)$/.exec(raw);
+  const what = `"${clip(raw)}"`;
+  if (!m) throw new UsageError(`--serve takes [ADDR:]PORT (9100, 127.0.0.1:9100, [::1]:9100), got ${what}`);
+  const [, addr, portText] = m;
+  if (!WHOLE.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
+    throw new UsageError(`--serve takes a port from 1 to 65535, got ${what}`);
+  }
+  const port = Number(portText);
+  if (addr === undefined) return { host: DEFAULT_SERVE_HOST, port };
+  if (addr === '') throw new UsageError(`--serve needs an address before ":" (0.0.0.0:${port} for every interface), got ${what}`);
+  if (addr.startsWith('[')) {
+    const v6 = addr.slice(1, -1);
+    if (!isIPv6(v6)) throw new UsageError(`--serve: not an IPv6 address: ${clip(v6)}`);
+    return { host: v6, port };
+  }
+  if (!isIPv4(addr)) throw new UsageError(`--serve takes an IP address (127.0.0.1, 0.0.0.0, [::1]), got ${what}`);
+  return { host: addr, port };
+}
+
+/** --top with --serve: ports per state, bounded (each is up to one series per state). */
+function serveTopOf(raw: string): number {
+  if (!WHOLE.test(raw) || Number(raw) > MAX_SERVE_TOP) {
+    throw new UsageError(`--top with --serve takes a whole number from 0 to ${MAX_SERVE_TOP} (ports per state), got "${clip(raw)}"`);
+  }
+  return Number(raw);
 }
 
 function ruleList(texts: string[] | undefined, level: Level): Rule[] {

@@ -3,13 +3,14 @@
 
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { HELP, listRows, parseCli, UsageError, type Config } from './args.js';
+import { DEFAULT_SERVE_TOP, HELP, listRows, parseCli, UsageError, type Config } from './args.js';
 import { FilterError, parseFilter, usesOwners, type FilterNode } from './model/filter.js';
 import { NO_SERVICES, parseServices, type Services } from './model/services.js';
 import { tallyTop } from './model/tally.js';
 import { formatOnce } from './output/text.js';
 import { toJson } from './output/json.js';
 import { loadDashboard, version } from './parts.js';
+import { formatDiagram } from './output/diagram.js';
 import { openSampler, type SamplerInit } from './sampler/open.js';
 import type { Sampler } from './sampler/sampler.js';
 import { checkProcNet, SourceError } from './sources/index.js';
@@ -156,6 +157,16 @@ async function main(): Promise<void> {
     rules,
     query: { intervalMs: cfg.intervalMs, filterText: filter ? cfg.filterText : null, filter, allNetns: cfg.allNetns },
   };
+  // --serve listens first: a bad address ends here, before the dashboard takes the screen
+  // headless, --record records the exporter's samples (beside the dashboard, the dashboard's)
+  const exporter = cfg.serve ? await openExporter(cfg, init, filter, cfg.mode === 'serve' ? recorder : null) : null;
+  if (cfg.mode === 'serve') {
+    const { formatServeAddress, serveUntilSignal } = await import('./serve.js');
+    process.stderr.write(`tcptally: serving http://${formatServeAddress(exporter!.address)}/metrics\n`);
+    const err = await serveUntilSignal(exporter!);
+    if (err) fail(EXIT_RUNTIME, err.message);
+    process.exit(EXIT_OK);
+  }
   if (interactive) {
     // Ink draws nothing until exit when CI or CONTINUOUS_INTEGRATION is set (is-in-ci, read when Ink
     // loads). This is a real terminal, so drop them before the UI module is imported.
@@ -176,6 +187,7 @@ async function main(): Promise<void> {
     // the dashboard's terminal guard handles a dead terminal: it stops the worker before exiting
     process.stdout.off('error', onOutputError);
     const code = await runDashboard({ store, cfg, services, host: hostname(), filter });
+    await exporter?.close();
     process.exit(code);
   }
 
@@ -200,6 +212,10 @@ async function main(): Promise<void> {
   const emit = (s: Snapshot): void => {
     if (cfg.mode === 'json') {
       process.stdout.write(`${JSON.stringify(toJson(s, host, services, rows))}\n`);
+    } else if (cfg.diagram) {
+      // the terminal's width (100 into a pipe); colour only on a terminal (and not under NO_COLOR)
+      const tty = !!process.stdout.isTTY;
+      process.stdout.write(formatDiagram(s, { host, width: tty ? process.stdout.columns || 100 : 100, ascii: cfg.ascii, color: cfg.color && tty }));
     } else {
       const width = Math.max(60, Math.min(process.stdout.columns || 100, 160));
       process.stdout.write(formatOnce(s, { host, services, width, ascii: cfg.ascii, top: rows }));
@@ -275,11 +291,35 @@ async function runReplay(cfg: Config, services: Services): Promise<void> {
         process.stdout.write(`${JSON.stringify(toJson(store.snapshotAt(i, view), header.host, services, rows))}\n`);
       }
     } else {
+      const last = store.snapshotAt(store.count - 1, view);
+      const tty = !!process.stdout.isTTY;
       const width = Math.max(60, Math.min(process.stdout.columns || 100, 160));
-      process.stdout.write(formatOnce(store.snapshotAt(store.count - 1, view), { host: header.host, services, width, ascii: cfg.ascii, top: rows }));
+      process.stdout.write(cfg.diagram
+        ? formatDiagram(last, { host: header.host, width: tty ? process.stdout.columns || 100 : 100, ascii: cfg.ascii, color: cfg.color && tty })
+        : formatOnce(last, { host: header.host, services, width, ascii: cfg.ascii, top: rows }));
     }
   } catch (err) {
     fail(EXIT_RUNTIME, (err as Error).message);
+  }
+}
+
+/** --serve: the exporter listening (its sampler started), or exit 1 with why it cannot listen. */
+async function openExporter(cfg: Config, init: SamplerInit, filter: FilterNode | null, recorder: RecordingWriter | null): Promise<import('./serve.js').Exporter> {
+  const { Exporter, ServeError, exporterStore } = await import('./serve.js');
+  // owners only when the filter names processes: the metrics are counts
+  const exporterInit = { ...init, owners: init.owners && usesOwners(filter) };
+  const topPorts = typeof cfg.top === 'number' ? cfg.top : DEFAULT_SERVE_TOP;
+  let store: import('./store/store.js').Store | undefined;
+  if (recorder) {
+    const { RecordingStore } = await import('./store/recordingStore.js');
+    store = new RecordingStore(exporterStore(exporterInit, topPorts), recorder);
+  }
+  try {
+    const common = { address: cfg.serve!, topPorts, version: version() };
+    return await Exporter.open(store ? { ...common, store } : { ...common, init: exporterInit });
+  } catch (err) {
+    if (err instanceof ServeError) fail(EXIT_RUNTIME, err.message);
+    throw err;
   }
 }
 

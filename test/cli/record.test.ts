@@ -6,7 +6,7 @@
  */
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +98,20 @@ describe('record and replay of real sockets on 127.0.95.1', () => {
     }
   });
 
+  test('--record beside a headless --serve: the exporter\'s samples are recorded', async (t) => {
+    const file = join(dir, 'serve.ndjson');
+    const child = spawn(process.execPath, [CLI, '--serve', '127.0.95.3:19550', '-i', '0.2', '--record', file, '-f', FILTER], { stdio: 'ignore' });
+    t.after(() => child.kill('SIGKILL'));
+    const lines = () => { try { return readFileSync(file, 'utf8').split('\n').filter(Boolean).length; } catch { return 0; } };
+    assert.ok(await waitFor(() => lines() >= 4, 10_000, 100), `lines: ${lines()}`);
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    assert.equal(await exit, 0);
+    const replayed = ndjson(run(['--replay', file, '--json']).out);
+    assert.ok(replayed.length >= 3);
+    assert.deepEqual(replayed.at(-1)!.states, ssStates());
+  });
+
   test('a tiny --record-max rotates: FILE.1 holds the previous sample, FILE the last; each replays on its own', () => {
     const file = join(dir, 'rot.ndjson');
     const r = run(['--json', '--count', '3', '-i', '0.2', '--record', file, '--record-max', '1K', '-f', FILTER]);
@@ -158,6 +172,7 @@ test('--replay cannot be combined with what samples the box or re-counts; --reco
     [['--replay', 'x', '-f', 'tw'], /--replay cannot be combined with a filter/],
     [['--replay', 'x', 'tw'], /--replay cannot be combined with a filter/],
     [['--replay', 'x', '--record', 'y'], /--replay cannot be combined with --record/],
+    [['--replay', 'x', '--serve', '19551'], /--replay cannot be combined with --serve/],
     [['--replay', 'x', '--count', '2'], /--replay cannot be combined with --count/],
     [['--record-max', '1M'], /--record-max needs --record/],
     [['--record', 'x', '--record-max', '10'], /--record-max takes a size from 1K to 1024G .*got "10"/],
