@@ -12,7 +12,9 @@
  * loses its trailing zeros and its `total` when it equals the sum of its states. The kernel counters
  * (a hundred names, most of a line) are whole on a file's first sample line and on every
  * KEYFRAME_EVERY-th; the lines between carry `countersChanged`: only the counters whose value changed
- * since the line before (null: gone). Every other field is
+ * since the line before (null: gone). The alerts' log (up to 200 events) is written when it changed
+ * since the line before, else the line says `"alertsLogSame":true` and its `alerts` has no `log`.
+ * Every other field is
  * carried as it is, also the ones this module does not know: a field added to Snapshot is recorded and
  * replayed without a change here (as long as it is plain JSON data).
  *
@@ -105,11 +107,18 @@ export function changedCounters(prev: Counters, cur: Counters): Record<string, n
   return out;
 }
 
+/** A sample's alerts log as JSON (what encodeSample compares with the line before's), null without one. */
+export function alertsLogJson(s: Snapshot): string | null {
+  const a = (s as unknown as Obj).alerts;
+  return isObj(a) && Array.isArray(a.log) ? JSON.stringify(a.log) : null;
+}
+
 /**
  * One sample line (no newline). With `prevCounters` (the counters of the line written before it in the
- * same file) the line carries only the changed counters.
+ * same file) the line carries only the changed counters; with `prevAlertsLog` (alertsLogJson of that
+ * line) an alerts log equal to it is left out.
  */
-export function encodeSample(s: Snapshot, top = RECORD_TOP, prevCounters: Counters | null = null): string {
+export function encodeSample(s: Snapshot, top = RECORD_TOP, prevCounters: Counters | null = null, prevAlertsLog: string | null = null): string {
   const t = s.tally as unknown as Obj & { states: number[]; total: number };
   const tally: Obj = compactRow(t);
   for (const [k, v] of Object.entries(tally)) {
@@ -123,13 +132,22 @@ export function encodeSample(s: Snapshot, top = RECORD_TOP, prevCounters: Counte
   for (const [k, v] of Object.entries(s)) {
     if (k === 'time' || k === 'tally' || DROPPED.has(k) || v === undefined) continue;
     if (k === 'counters' && prevCounters) out.countersChanged = changedCounters(prevCounters, v as Counters);
-    else out[k] = ROUNDED.has(k) && typeof v === 'number' ? round3(v) : v;
+    else if (k === 'alerts' && prevAlertsLog !== null && isObj(v) && Array.isArray(v.log) && JSON.stringify(v.log) === prevAlertsLog) {
+      const { log: _, ...rest } = v;
+      out.alerts = rest;
+      out.alertsLogSame = true;
+    } else out[k] = ROUNDED.has(k) && typeof v === 'number' ? round3(v) : v;
   }
   return JSON.stringify(out);
 }
 
 /** A recorded sample: a Snapshot without what replay recomputes (seq, viewVersion, trend, deltas, rates). */
 export type RecordedSample = Omit<Snapshot, 'seq' | 'viewVersion' | 'trend' | 'deltas' | 'rates'>;
+
+/** Whether a line's alerts log is the line before's (it is not written). */
+export function hasSameAlertsLog(line: string): boolean {
+  return line.includes('"alertsLogSame":true');
+}
 
 /** Whether a line carries only the changed counters (it needs the counters of the line before it). */
 export function hasCounterChanges(line: string): boolean {
@@ -169,9 +187,9 @@ export function countersOfLine(line: string, prevCounters: Counters | null): Cou
 
 /**
  * Decodes one sample line; a RecordingError when it is not one. A line with `countersChanged` needs the
- * counters of the line before it (`prevCounters`).
+ * counters of the line before it (`prevCounters`); one with `alertsLogSame`, the alerts log it repeats.
  */
-export function decodeSample(line: string, prevCounters: Counters | null = null): RecordedSample {
+export function decodeSample(line: string, prevCounters: Counters | null = null, alertsLog: unknown[] | null = null): RecordedSample {
   let o: unknown;
   try {
     o = JSON.parse(line);
@@ -190,6 +208,11 @@ export function decodeSample(line: string, prevCounters: Counters | null = null)
     }
     const { countersChanged: _, ...rest } = o;
     o = { ...rest, counters };
+  }
+  if ((o as Obj).alertsLogSame === true) {
+    if (!alertsLog) throw new RecordingError('an alerts log "as before" without the log before it');
+    const { alertsLogSame: _, ...rest } = o as Obj;
+    o = { ...rest, alerts: { ...(isObj(rest.alerts) ? rest.alerts : {}), log: alertsLog } };
   }
   const tally = expandRow((o as Obj).tally as Obj);
   for (const [k, v] of Object.entries(tally)) {
@@ -283,7 +306,7 @@ export function indexRecording(lines: readonly string[]): RecordingIndex {
     let q = quickIndex(line);
     if (!q) {
       try {
-        const s = decodeSample(line, {}); // its counters do not matter here
+        const s = decodeSample(line, {}, []); // its counters and alerts do not matter here
         q = { time: s.time, states: s.tally.states };
       } catch {
         skipped++;

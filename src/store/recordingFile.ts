@@ -6,7 +6,7 @@
 import { closeSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { release, type } from 'node:os';
 import {
-  encodeHeader, encodeSample, indexRecording, KEYFRAME_EVERY, RECORD_TOP, RecordingError, splitRecording, type ParsedRecording, type RecordingHeader,
+  alertsLogJson, encodeHeader, encodeSample, indexRecording, KEYFRAME_EVERY, RECORD_TOP, RecordingError, splitRecording, type ParsedRecording, type RecordingHeader,
 } from '../model/recording.js';
 import { ReplayStore, type ReplayOptions } from './replayStore.js';
 import type { Counters } from '../model/counters.js';
@@ -41,6 +41,8 @@ export class RecordingWriter {
   private lastSeq = -1;
   /** The counters of the last line written to this file (null: the next line carries all of them). */
   private prevCounters: Counters | null = null;
+  /** The alerts log of the last line written to this file, as JSON (null: the next line carries it). */
+  private prevAlertsLog: string | null = null;
   private readonly top: number;
   private readonly now: () => number;
   /** Files rotated away so far. */
@@ -66,6 +68,7 @@ export class RecordingWriter {
     this.bytes = 0;
     this.samples = 0;
     this.prevCounters = null;
+    this.prevAlertsLog = null;
     const header = encodeHeader({
       version: this.opts.version,
       host: this.opts.host,
@@ -93,7 +96,8 @@ export class RecordingWriter {
     if (s.seq === this.lastSeq) return;
     this.lastSeq = s.seq;
     const keyframe = this.samples % KEYFRAME_EVERY === 0;
-    let line = encodeSample(s, this.top, keyframe ? null : this.prevCounters);
+    const logJson = alertsLogJson(s);
+    let line = encodeSample(s, this.top, keyframe ? null : this.prevCounters, keyframe ? null : this.prevAlertsLog);
     if (this.samples > 0 && this.bytes + Buffer.byteLength(line) + 1 > this.opts.maxBytes) {
       this.rotate(); // the new file starts with a whole line
       line = encodeSample(s, this.top);
@@ -101,6 +105,7 @@ export class RecordingWriter {
     this.writeLine(this.fd, line);
     this.samples++;
     this.prevCounters = s.counters;
+    this.prevAlertsLog = logJson;
   }
 
   private rotate(): void {

@@ -10,7 +10,7 @@
 
 import { counterRates, type Counters } from '../model/counters.js';
 import { History } from '../model/history.js';
-import { countersOfLine, decodeSample, hasCounterChanges, type RecordedSample, type RecordingHeader, type RecordingIndex } from '../model/recording.js';
+import { countersOfLine, decodeSample, hasCounterChanges, hasSameAlertsLog, type RecordedSample, type RecordingHeader, type RecordingIndex } from '../model/recording.js';
 import { STATE_SLOTS } from '../model/states.js';
 import { compareRows, peerKeyCmp, portKeyCmp, processKeyCmp, type CountRow, type SortKey, type Tally } from '../model/tally.js';
 import type { SamplerClock } from '../sampler/sampler.js';
@@ -86,12 +86,12 @@ export class ReplayStore implements Store {
     return () => this.errorListeners.delete(fn);
   }
 
-  private decode(i: number, prevCounters: Counters | null): RecordedSample {
+  private decode(i: number, prevCounters: Counters | null, alertsLog: unknown[] | null): RecordedSample {
     const hit = this.cache.get(i);
     if (hit) return hit;
     let sample: RecordedSample;
     try {
-      sample = decodeSample(this.index.lines[i], prevCounters);
+      sample = decodeSample(this.index.lines[i], prevCounters, alertsLog);
     } catch (err) {
       throw new Error(`${this.name}: sample ${i + 1} cannot be read: ${(err as Error).message}`);
     }
@@ -122,10 +122,22 @@ export class ReplayStore implements Store {
     return c!;
   }
 
-  /** Sample i, decoded, its counters resolved. */
+  /** The alerts log line i repeats: that of the last line before it that has one. */
+  private alertsLogAt(i: number): unknown[] | null {
+    let k = i;
+    while (k > 0 && hasSameAlertsLog(this.index.lines[k])) k--;
+    if (k === i) return null;
+    const alerts = (this.sample(k) as unknown as { alerts?: { log?: unknown[] } }).alerts;
+    return alerts?.log ?? null;
+  }
+
+  /** Sample i, decoded, its counters and alerts log resolved. */
   private sample(i: number): RecordedSample {
     if (i < 0 || i >= this.count) throw new RangeError(`no sample ${i + 1} (the recording has ${this.count})`);
-    return this.decode(i, i > 0 && hasCounterChanges(this.index.lines[i]) ? this.countersAt(i - 1) : null);
+    const hit = this.cache.get(i);
+    if (hit) return hit;
+    const line = this.index.lines[i];
+    return this.decode(i, i > 0 && hasCounterChanges(line) ? this.countersAt(i - 1) : null, hasSameAlertsLog(line) ? this.alertsLogAt(i) : null);
   }
 
   /** The trend of sample i: the samples of the history window up to it. */

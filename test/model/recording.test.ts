@@ -96,6 +96,19 @@ test('counters: with the previous line\'s counters only the changed ones (null: 
   assert.deepEqual(countersOfLine(LINE, null), { 'Tcp.ActiveOpens': 47, 'TcpExt.ListenDrops': 0 });
 });
 
+test('the alerts log: left out when it equals the line before\'s, restored on decoding', () => {
+  const log = [{ time: T0, kind: 'fired', rule: 'tw > 1', label: 'TIME_WAIT', level: 'warning', value: 1, op: '>', threshold: 1, unit: '' }];
+  const s = snap({ alerts: { firing: [], log } } as unknown as Partial<Snapshot>);
+  const same = encodeSample(s, 200, null, JSON.stringify(log));
+  assert.ok(same.endsWith('"alerts":{"firing":[]},"alertsLogSame":true}'), same.slice(-80));
+  assert.deepEqual((decodeSample(same, null, log) as unknown as { alerts: unknown }).alerts, { firing: [], log });
+  assert.throws(() => decodeSample(same), /an alerts log "as before" without the log before it/);
+  // a different log (or none before) is written whole
+  const changed = encodeSample(s, 200, null, '[]');
+  assert.ok(changed.endsWith('"alerts":{"firing":[],"log":[{"time":1795678863000,"kind":"fired","rule":"tw > 1","label":"TIME_WAIT","level":"warning","value":1,"op":">","threshold":1,"unit":""}]}}'), changed.slice(-200));
+  assert.equal(encodeSample(s), changed);
+});
+
 test('the header line, and what is not one', () => {
   const h = encodeHeader({ version: '0.1.0', host: 'db1', kernel: 'Linux 6.18.0', start: '2026-11-26T07:41:03.000Z', top: 200 });
   assert.equal(h, '{"tcptally":"recording","format":1,"version":"0.1.0","host":"db1","kernel":"Linux 6.18.0","start":"2026-11-26T07:41:03.000Z","top":200}');

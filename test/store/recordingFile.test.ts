@@ -56,6 +56,21 @@ test('the counters are whole on the first sample line and every 60th; the lines 
   assert.deepEqual(r.store.snapshotAt(59).rates, { 'Tcp.ActiveOpens': 1 });
 });
 
+test('the alerts log is written when it changed; the replay restores it on every sample, from any position', () => {
+  const path = join(dir, 'alerts.ndjson');
+  const ev = (n: number) => ({ time: T0 + n * 1000, kind: 'fired', rule: 'tw > 1', label: 'TIME_WAIT', level: 'warning', value: n, op: '>', threshold: 1, unit: '' });
+  const logs = [[], [], [ev(3)], [ev(3)], [ev(3)], [ev(3), ev(6)]];
+  const w = new RecordingWriter({ path, maxBytes: 1 << 20, host: 'h', version: '0' });
+  logs.forEach((log, i) => w.write(snapshotOf(tw(2), { seq: i + 1, time: T0 + (i + 1) * 1000, alerts: { firing: [], log } } as never)));
+  w.close();
+  const l = lines(path).slice(1, -1);
+  assert.deepEqual(l.map((x) => x.includes('"alertsLogSame":true')), [false, true, false, true, true, false]);
+  const r = openReplay(path);
+  for (const i of [4, 1, 3, 5, 0, 2]) {
+    assert.deepEqual((r.store.snapshotAt(i) as unknown as { alerts: { log: unknown[] } }).alerts.log, logs[i], `sample ${i}`);
+  }
+});
+
 test('rotation: past --record-max the file moves to FILE.1 and FILE starts again with a header; every line whole', () => {
   const path = join(dir, 'rot.ndjson');
   const one = Buffer.byteLength(lines((() => {
@@ -79,7 +94,7 @@ test('rotation: past --record-max the file moves to FILE.1 and FILE starts again
     // each file starts with all counters: it replays on its own
     assert.ok(file[1].includes('"counters":'), file[1].slice(0, 80));
   }
-  assert.deepEqual(old.slice(1).map((l) => decodeSample(l, {}).time), [T0 + 5000, T0 + 6000]);
+  assert.deepEqual(old.slice(1).map((l) => decodeSample(l, {}, []).time), [T0 + 5000, T0 + 6000]);
   assert.ok(statSync(`${path}.1`).size <= 300 + 2 * one);
   const r = openReplay(`${path}.1`);
   assert.equal(r.store.count, 2);
