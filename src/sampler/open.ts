@@ -6,6 +6,7 @@ import { containerOf, shortId } from '../model/owners.js';
 import { openSource, SourceError, type Source } from '../sources/index.js';
 import { OwnerIndex } from '../sources/owners.js';
 import { procNetDir } from '../sources/proc.js';
+import { readPortSettings } from '../sources/sysctl.js';
 import type { SourceChoice } from '../sources/types.js';
 import type { Query } from '../store/store.js';
 import { Sampler } from './sampler.js';
@@ -68,5 +69,7 @@ export async function openSampler(init: SamplerInit): Promise<Sampler> {
     owners: init.owners && source.name !== 'si' ? new OwnerIndex() : undefined,
     ownersBudgetMs: init.ownersBudgetMs,
     readCounters: netDir ? () => readCounters(netDir) : undefined,
+    // /proc/sys answers for this process's namespace only: with --pid the headroom is unknown
+    readPortSettings: init.pid === undefined ? () => readPortSettings() : undefined,
   });
 }

@@ -8,7 +8,9 @@
 
 import { counterRates, type Counters } from '../model/counters.js';
 import { compileFilter, type OwnerContext, type Predicate } from '../model/filter.js';
+import { HeadroomCounter, type Headroom } from '../model/headroom.js';
 import { History } from '../model/history.js';
+import type { PortSettings } from '../model/sysctl.js';
 import { STATE_SLOTS } from '../model/states.js';
 import { SocketAges } from '../model/ages.js';
 import { SocketTable } from '../model/table.js';
@@ -37,7 +39,15 @@ export interface SamplerOptions {
   ownersBudgetMs?: number;
   /** Monotonic time and timers (default: performance.now, setTimeout, clearTimeout); tests pass a fake one. */
   clock?: SamplerClock;
+  /**
+   * The ephemeral-port sysctls of the namespace read (src/sources/sysctl.ts), re-read every
+   * SETTINGS_REFRESH_MS; absent (--pid: another namespace's are not readable) → headroom null.
+   */
+  readPortSettings?: () => PortSettings | null;
 }
+
+/** How often the port-range sysctls are re-read (they change rarely; a sample must stay cheap). */
+export const SETTINGS_REFRESH_MS = 10_000;
 
 /** What the sampler needs of an OwnerIndex. */
 export interface OwnerLookup {
@@ -66,6 +76,10 @@ function historyCapacity(intervalMs: number, seconds: number): number {
 export class Sampler implements Store {
   private readonly table = new SocketTable(4096);
   private readonly tallier = new Tallier();
+  private readonly headroomCounter = new HeadroomCounter();
+  private readonly readPortSettings: (() => PortSettings | null) | null;
+  private portSettings: PortSettings | null = null;
+  private portSettingsAt = -Infinity;
   private readonly ages: SocketAges | null;
   private readonly ownerIndex: OwnerLookup | null;
   private readonly ownersBudgetMs: number | undefined;
@@ -107,6 +121,7 @@ export class Sampler implements Store {
     this.readCountersFn = opts.readCounters ?? (() => ({}));
     this.now = opts.now ?? Date.now;
     this.clock = opts.clock ?? REAL_CLOCK;
+    this.readPortSettings = opts.readPortSettings ?? null;
     // only the states whose ages the tally reports: TIME_WAIT, the largest pile, costs nothing here
     this.ages = opts.trackAges ? new SocketAges(AGE_STATES) : null;
     this.ownerIndex = opts.owners ?? null;
@@ -174,6 +189,17 @@ export class Sampler implements Store {
     return out;
   }
 
+  /** Per-destination use of the ephemeral range (not filtered: every socket holding a port counts). */
+  private headroom(): Headroom | null {
+    if (!this.readPortSettings) return null;
+    const now = this.clock.now();
+    if (now - this.portSettingsAt >= SETTINGS_REFRESH_MS) {
+      this.portSettings = this.readPortSettings();
+      this.portSettingsAt = now;
+    }
+    return this.portSettings ? this.headroomCounter.count(this.table, this.portSettings, this.query.top) : null;
+  }
+
   private trend(): Trend {
     const { trendSeries: series, trendPoints: points } = this.query;
     return { series, values: this.history.values(series, points), times: this.history.timesMs(points), stats: this.history.stats(series) };
@@ -193,6 +219,7 @@ export class Sampler implements Store {
     }
     this.ages?.update(this.table, time);
     const tally = this.tally();
+    const headroom = this.headroom();
     const counters = this.readCountersFn();
     const t2 = this.clock.now();
     const deltas = new Array<number>(STATE_SLOTS).fill(0);
@@ -230,6 +257,7 @@ export class Sampler implements Store {
       attribution: this.attribution,
       processInfo: this.processInfo(tally),
       namespaces: this.source.namespaces && this.query.allNetns ? [...this.source.namespaces] : null,
+      headroom,
     };
     this.publish(snap);
     return snap;

@@ -7,6 +7,7 @@
 
 import type { Counters } from '../model/counters.js';
 import type { FilterNode } from '../model/filter.js';
+import type { Headroom } from '../model/headroom.js';
 import type { SeriesStats } from '../model/history.js';
 import type { Focus, SortKey, Tally } from '../model/tally.js';
 import type { NetnsInfo } from '../sources/allnetns.js';
@@ -106,6 +107,13 @@ export interface Snapshot {
   processInfo: Record<number, ProcessInfo>;
   /** With every namespace read: the sample's namespaces (tally.namespaces rows index it); else null. */
   namespaces: NetnsInfo[] | null;
+  /**
+   * Ephemeral-port headroom of our own namespace (src/model/headroom.ts): the fullest destinations
+   * against ip_local_port_range. null when unknown: the sysctls read are this process's namespace's,
+   * so with --pid (another namespace) or where they cannot be read there is nothing honest to say.
+   * Not filtered: it counts every socket that holds a port.
+   */
+  headroom: Headroom | null;
 }
 
 export interface Store {

@@ -169,6 +169,7 @@ export class SnapshotScript {
       attribution: null,
       processInfo: {},
       namespaces: null,
+      headroom: null,
     };
   }
 }

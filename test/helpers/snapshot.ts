@@ -19,6 +19,7 @@ export function snapshotOf(records: SocketRecord[], extra: Partial<Snapshot> = {
     attribution: null,
     processInfo: {},
     namespaces: null,
+    headroom: null,
     ...extra,
   };
 }
