@@ -13,6 +13,7 @@ import { openSampler, type SamplerInit } from './sampler/open.js';
 import type { Sampler } from './sampler/sampler.js';
 import { checkProcNet, SourceError } from './sources/index.js';
 import { readConntrack } from './sources/conntrack.js';
+import { headroomInput } from './model/headroom.js';
 import { ConfigError, evaluate, parseRulesConfig, type Rule, type RuleInputs, type RuleResult } from './model/rules.js';
 import { CHECK_UNKNOWN, formatCheck, formatUnknown, statusOf, withDefaults, type CheckStatus } from './output/check.js';
 import type { Snapshot } from './store/store.js';
@@ -247,7 +248,7 @@ async function runCheck(cfg: Config, init: SamplerInit): Promise<void> {
     for (let i = 0; i < samples; i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, cfg.intervalMs));
       const s = await sampler.sample();
-      const extra = { conntrack: cfg.pid === undefined ? readConntrack() : null };
+      const extra = { conntrack: cfg.pid === undefined ? readConntrack() : null, headroom: headroomInput(s.headroom) };
       const results: RuleResult[] = evaluate(rules, s, prev, extra);
       const status = statusOf(results);
       // worst wins; among equals the latest

@@ -222,7 +222,11 @@ function hash9(a: number, b: number, c: number, d: number, e: number, f: number,
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** The fullest destination of a sample (null: none uses an ephemeral port), for rules and alerts. */
-export function fullest(h: Headroom): HeadroomRow | null {
-  return h.rows[0] ?? null;
+/**
+ * What a `headroom` rule reads (RuleExtra.headroom): the fullest destination's ports in use and the
+ * range's size; 0 used when no destination holds an ephemeral port; null when the headroom is unknown.
+ */
+export function headroomInput(h: Headroom | null): { used: number; size: number } | null {
+  if (!h) return null;
+  return { used: h.rows[0]?.used ?? 0, size: h.size };
 }

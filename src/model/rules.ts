@@ -8,9 +8,12 @@
  *          | "rate(total)"         the same for all sockets
  *          | "total"               all sockets (that passed the filter)
  *          | "conntrack"           conntrack entries; with "%", entries against nf_conntrack_max
+ *          | "headroom"            sockets of the fullest destination on ephemeral ports; with "%", against
+ *                                  the ephemeral range (src/model/headroom.ts)
  *   OP     = > | >= | < | <=
  *
- * A rule that cannot be valued (a rate on the first sample, conntrack without nf_conntrack) does not fire.
+ * A rule that cannot be valued (a rate on the first sample, conntrack without nf_conntrack, headroom of
+ * another namespace) does not fire.
  */
 
 import { stateByCode, stateCodeOf } from './states.js';
@@ -24,7 +27,8 @@ export type Metric =
   | { kind: 'port'; code: number; port: number }
   | { kind: 'rate'; code: number } // code 0: all sockets
   | { kind: 'total' }
-  | { kind: 'conntrack' };
+  | { kind: 'conntrack' }
+  | { kind: 'headroom' };
 
 export interface Rule {
   /** The rule as written. */
@@ -33,7 +37,7 @@ export interface Rule {
   metric: Metric;
   op: Op;
   threshold: number;
-  /** The threshold is a percentage (conntrack only). */
+  /** The threshold is a percentage (conntrack and headroom only). */
   percent: boolean;
 }
 
@@ -54,6 +58,8 @@ export interface RuleInputs {
 }
 export interface RuleExtra {
   conntrack?: { count: number; max: number } | null;
+  /** The fullest destination's ephemeral ports in use and the range's size (null: unknown). */
+  headroom?: { used: number; size: number } | null;
 }
 
 export class RuleError extends Error {
@@ -81,7 +87,7 @@ export function parseRule(text: string, level: Level): Rule {
   skip();
   const wordStart = i;
   const word = /^[A-Za-z][A-Za-z0-9_-]*/.exec(text.slice(i))?.[0];
-  if (!word) fail(`expected a state, total, conntrack or rate(STATE), got ${got()}`);
+  if (!word) fail(`expected a state, total, conntrack, headroom or rate(STATE), got ${got()}`);
   i += word!.length;
   let metric: Metric;
   const lower = word!.toLowerCase();
@@ -100,9 +106,11 @@ export function parseRule(text: string, level: Level): Rule {
     metric = { kind: 'total' };
   } else if (lower === 'conntrack') {
     metric = { kind: 'conntrack' };
+  } else if (lower === 'headroom') {
+    metric = { kind: 'headroom' };
   } else {
     const code = stateCodeOf(word!);
-    if (code === 0) { i = wordStart; fail(`expected a state, total, conntrack or rate(STATE), got "${word}"`); }
+    if (code === 0) { i = wordStart; fail(`expected a state, total, conntrack, headroom or rate(STATE), got "${word}"`); }
     if (text[i] === ':') {
       i++;
       const digits = /^\d+/.exec(text.slice(i))?.[0];
@@ -123,7 +131,7 @@ export function parseRule(text: string, level: Level): Rule {
   i += num!.length;
   let percent = false;
   if (text[i] === '%') {
-    if (metric.kind !== 'conntrack') fail('"%" applies only to conntrack');
+    if (metric.kind !== 'conntrack' && metric.kind !== 'headroom') fail('"%" applies only to conntrack and headroom');
     percent = true;
     i++;
   }
@@ -141,6 +149,7 @@ export function metricLabel(m: Metric): string {
     case 'rate': return `rate(${name(m.code)})`;
     case 'total': return 'total';
     case 'conntrack': return 'conntrack';
+    case 'headroom': return 'headroom';
   }
 }
 
@@ -180,6 +189,12 @@ export function valueOf(rule: Rule, now: RuleInputs, prev?: RuleInputs | null, e
       if (!ct) return null;
       if (!rule.percent) return ct.count;
       return ct.max > 0 ? (100 * ct.count) / ct.max : null;
+    }
+    case 'headroom': {
+      const h = extra.headroom;
+      if (!h) return null;
+      if (!rule.percent) return h.used;
+      return h.size > 0 ? (100 * h.used) / h.size : null;
     }
   }
 }
