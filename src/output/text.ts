@@ -5,7 +5,7 @@ import { KEY_STATE_COLUMNS, TCP_STATES } from '../model/states.js';
 import type { Services } from '../model/services.js';
 import type { CountRow } from '../model/tally.js';
 import type { Snapshot } from '../store/store.js';
-import { bar, count, ms, padLeft, padRight, truncate } from '../ui/format.js';
+import { bar, count, ms, padLeft, padRight, truncate, wrap } from '../ui/format.js';
 import { destinationText, HEADROOM_UNKNOWN, percentText, settingsLines } from '../ui/headroomText.js';
 import { HEADROOM_WARN_PERCENT, fillPercent } from '../model/headroom.js';
 
@@ -32,7 +32,7 @@ const HEADROOM_ROWS = 5;
 /** The ephemeral-port headroom: the settings, then the fullest destinations (≥ 80 % marked with '!'). */
 function headroomLines(s: Snapshot, o: TextOptions): string[] {
   const h = s.headroom;
-  if (!h) return [truncate(`EPHEMERAL PORTS ${HEADROOM_UNKNOWN}`, o.width, o.ascii)];
+  if (!h) return wrap('EPHEMERAL PORTS ', HEADROOM_UNKNOWN, o.width, 2);
   const out = ['EPHEMERAL PORTS in use per destination (TIME_WAIT included)', ...settingsLines(h, o.ascii, o.width, '  ').map((l) => truncate(l, o.width, o.ascii))];
   const rows = h.rows.slice(0, Math.min(o.top, HEADROOM_ROWS));
   if (h.count === 0) out.push('  (no connection holds an ephemeral port)');

@@ -11,6 +11,7 @@ import { STATE_SLOTS, TCP_STATES } from '../model/states.js';
 import type { Snapshot, Store } from '../store/store.js';
 import { CountersStrip } from './components/CountersStrip.js';
 import { DrillTitle } from './components/DrillTitle.js';
+import { HeadroomPane } from './components/HeadroomPane.js';
 import { Header } from './components/Header.js';
 import { Help, helpLines } from './components/Help.js';
 import { StateBars, visibleStates } from './components/StateBars.js';
@@ -82,7 +83,9 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
   const states = snap?.tally.states ?? NO_COUNTS;
   const barLines = visibleStates(states, view.hideZero).length;
   const nonZero = TCP_STATES.filter((s) => (states[s.code] ?? 0) > 0).length;
-  const layout = computeLayout(columns, termRows, barLines, nonZero, !!view.focus, !!view.prompt);
+  const headroomPane = view.pane === 'headroom';
+  // the headroom pane's two title lines (its settings) take the drill-down title's place
+  const layout = computeLayout(columns, termRows, barLines, nonZero, !!view.focus || headroomPane, !!view.prompt);
   const { rows, total } = useMemo(() => paneRows(snap, view.pane, view.sortColumn, view.ascending), [snap, view.pane, view.sortColumn, view.ascending]);
   // the help text is built only while help is open, once per width
   const help = useMemo(() => (view.help ? helpLines(columns, ascii) : null), [view.help, columns, ascii]);
@@ -124,7 +127,8 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
       <Trend series={view.trend} values={snap && snap.trend.series === view.trend ? snap.trend.values : []} stats={snap && snap.trend.series === view.trend ? snap.trend.stats : NO_STATS} width={columns} />
       <CountersStrip rates={snap?.rates ?? {}} width={columns} />
       {view.focus ? <DrillTitle focus={view.focus} row={focusRow} info={view.focus && 'pid' in view.focus ? snap?.processInfo[view.focus.pid] : undefined} netns={focusNs} services={services} now={snap?.time ?? 0} agesSince={snap?.agesSince ?? null} width={columns} /> : null}
-      <Table pane={view.pane} rows={rows} totalRows={total} sortColumn={view.sortColumn} ascending={view.ascending} selected={sel} height={layout.tableRows} width={columns} services={services} processInfo={processInfo} namespaces={snap?.namespaces} now={snap?.time} />
+      {headroomPane ? <HeadroomPane headroom={snap?.headroom ?? null} waiting={!snap} selected={view.selected} height={layout.tableRows} width={columns} /> : null}
+      {headroomPane ? null : <Table pane={view.pane} rows={rows} totalRows={total} sortColumn={view.sortColumn} ascending={view.ascending} selected={sel} height={layout.tableRows} width={columns} services={services} processInfo={processInfo} namespaces={snap?.namespaces} now={snap?.time} />}
       <Box flexGrow={1} />
       <StatusLine prompt={view.prompt} note={note} width={columns} />
     </Box>

@@ -33,4 +33,4 @@ export function percentText(r: Pick<HeadroomRow, 'used' | 'size'>): string {
 
 /** Why there is no headroom to show. */
 export const HEADROOM_UNKNOWN =
-  'unknown here: the port-range sysctls read are this process\'s namespace\'s, not the one read (--pid); run tcptally inside it (nsenter -t PID -n, ip netns exec)';
+  'unknown: /proc/sys is this process\'s namespace, not PID\'s (--pid); run tcptally inside it (nsenter -t PID -n tcptally)';

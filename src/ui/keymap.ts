@@ -27,6 +27,7 @@ export type ActionId =
   | 'trend'
   | 'hideZero'
   | 'allNetns'
+  | 'headroom'
   | 'promptSubmit'
   | 'promptCancel'
   | 'promptBackspace';
@@ -66,6 +67,7 @@ export const BINDINGS: readonly Binding[] = [
   { action: 'trend', keys: ['t'], label: 't', help: 'trend the state of the sort column (TOTAL: all sockets)', contexts: ['main'], hint: 'trend' },
   { action: 'hideZero', keys: ['z'], label: 'z', help: 'hide / show states that are zero', contexts: ['main'] },
   { action: 'allNetns', keys: ['n'], label: 'n', help: 'every network namespace on the box (containers, pods) or only ours; a namespaces table joins Tab', contexts: ['main'] },
+  { action: 'headroom', keys: ['e'], label: 'e', help: 'ephemeral-port headroom: sockets per destination against ip_local_port_range, from 80 % highlighted (also last in the Tab cycle; e again or Esc: back)', contexts: ['main'] },
   { action: 'promptSubmit', keys: ['enter'], label: 'Enter', help: 'apply the filter (a bad one stays, with its error)', contexts: ['prompt'] },
   { action: 'promptCancel', keys: ['escape'], label: 'Esc', help: 'cancel the prompt', contexts: ['prompt'] },
   { action: 'promptBackspace', keys: ['backspace'], label: 'Backspace', help: 'delete a character', contexts: ['prompt'] },

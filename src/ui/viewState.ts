@@ -11,8 +11,8 @@ import { compareRows, peerKeyCmp, portKeyCmp, processKeyCmp, type NamespaceRow, 
 import { clampInterval, type Focus, type Snapshot } from '../store/store.js';
 import { actionFor, type ActionId, type Context } from './keymap.js';
 
-/** The table: service ports, remote hosts, remote host:port, processes, or network namespaces. */
-export type Pane = 'ports' | 'peers' | 'peerPorts' | 'processes' | 'namespaces';
+/** The table: service ports, remote hosts, remote host:port, processes, network namespaces, or ephemeral-port headroom. */
+export type Pane = 'ports' | 'peers' | 'peerPorts' | 'processes' | 'namespaces' | 'headroom';
 export type Row = PortRow | PeerRow | ProcessRow | NamespaceRow;
 
 /** Sortable columns of the tables, in display order. */
@@ -123,7 +123,8 @@ function contextOf(s: ViewState): Context {
 
 /** The rows the table of state `s` shows, in its sort order (the snapshot's lists, re-sorted only when the view's sort differs). */
 export function paneRows(snap: Snapshot | null, pane: Pane, sortColumn: number, ascending: boolean): { rows: readonly Row[]; total: number } {
-  if (!snap) return { rows: [], total: 0 };
+  // the headroom pane's rows are not counts per state (HeadroomPane draws snap.headroom)
+  if (!snap || pane === 'headroom') return { rows: [], total: 0 };
   const t = snap.tally;
   const [rows, total]: [readonly Row[], number] =
     pane === 'ports' ? [t.ports, t.portCount] : pane === 'peers' ? [t.peers, t.peerCount]
@@ -206,7 +207,7 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
       default: return s;
     }
   }
-  const rowCount = () => paneRows(env.snap, s.pane, s.sortColumn, s.ascending).rows.length;
+  const rowCount = () => (s.pane === 'headroom' ? env.snap?.headroom?.rows.length ?? 0 : paneRows(env.snap, s.pane, s.sortColumn, s.ascending).rows.length);
   const last = () => Math.max(0, rowCount() - 1);
   const page = Math.max(1, env.page);
   switch (a) {
@@ -215,6 +216,7 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
     case 'filter': return { ...s, prompt: { text: s.filterText ?? '', error: null, full: false } };
     case 'escape':
       if (s.focus) return { ...s, focus: null, pane: 'ports', selected: 0 };
+      if (s.pane === 'headroom') return { ...s, pane: 'ports', selected: 0 };
       if (s.filterText) return { ...s, filter: null, filterText: null, selected: 0 };
       return s;
     case 'sortNext': return { ...s, sortColumn: (s.sortColumn + 1) % SORT_COLUMNS.length, selected: 0 };
@@ -249,6 +251,8 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
       return { ...s, trend: typeof key === 'number' ? key : TOTAL_SERIES };
     }
     case 'hideZero': return { ...s, hideZero: !s.hideZero };
+    // box-wide (our namespace): it leaves a drill-down; pressed again, back to the ports
+    case 'headroom': return s.pane === 'headroom' ? { ...s, pane: 'ports', selected: 0 } : { ...s, pane: 'headroom', focus: null, selected: 0 };
     case 'allNetns': {
       // leaving every namespace: a namespace's drill-down and the namespaces table go with it
       const leave = s.allNetns && (s.pane === 'namespaces' || (s.focus !== null && 'netns' in s.focus));
@@ -259,11 +263,11 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
 }
 
 /**
- * ports → hosts → host:port → processes → ports; in a port's drill-down its hosts → host:port →
- * processes; in a process's drill-down its ports → hosts → host:port.
+ * ports → hosts → host:port → processes (→ namespaces) → headroom → ports; in a port's drill-down its
+ * hosts → host:port → processes; in a process's drill-down its ports → hosts → host:port.
  */
 function nextPane(s: ViewState, namespaces: boolean): Pane {
-  const all: readonly Pane[] = namespaces && !s.focus ? [...PANES, 'namespaces'] : PANES;
+  const all: readonly Pane[] = s.focus ? PANES : [...PANES, ...(namespaces ? ['namespaces' as const] : []), 'headroom'];
   const cycle = !s.focus || 'netns' in s.focus ? all : 'pid' in s.focus ? all.filter((p) => p !== 'processes') : all.filter((p) => p !== 'ports');
   return cycle[(cycle.indexOf(s.pane) + 1) % cycle.length];
 }

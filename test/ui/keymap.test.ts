@@ -41,6 +41,7 @@ const BOUND: [Context, string, ActionId][] = [
   ['main', 't', 'trend'],
   ['main', 'z', 'hideZero'],
   ['main', 'n', 'allNetns'],
+  ['main', 'e', 'headroom'],
 
   ['help', 'q', 'quit'],
   ['help', 'ctrl+c', 'quit'],

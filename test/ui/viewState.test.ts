@@ -119,7 +119,7 @@ test('selection moves within the rows of the snapshot; pages by the table height
   assert.equal(none.selected, 0, 'no data: nothing to select');
 });
 
-test('Tab cycles ports → hosts → host:port → processes; Enter drills into the port under the cursor; Esc leaves', () => {
+test('Tab cycles ports → hosts → host:port → processes → headroom; Enter drills into the port under the cursor; Esc leaves', () => {
   let s = run(init(), 'togglePane');
   assert.equal(s.pane, 'peers');
   s = run(s, 'togglePane');
@@ -128,6 +128,10 @@ test('Tab cycles ports → hosts → host:port → processes; Enter drills into 
   assert.equal(s.focus, null, 'no drill-down from host:port');
   s = run(s, 'togglePane');
   assert.equal(s.pane, 'processes');
+  s = run(s, 'togglePane');
+  assert.equal(s.pane, 'headroom', 'the ephemeral-port headroom closes the cycle');
+  s = run(s, 'drill');
+  assert.equal(s.focus, null, 'no drill-down from the headroom');
   s = run(s, 'togglePane', 'down', 'drill');
   assert.deepEqual(s.focus, { port: 6001, direction: 'out' });
   assert.equal(s.pane, 'peers');

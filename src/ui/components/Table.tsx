@@ -77,6 +77,7 @@ const KEY_HEADERS: Record<Pane, string> = {
   peerPorts: 'REMOTE HOST:PORT',
   processes: '    PID COMMAND  USER  CONTAINER',
   namespaces: 'NAMESPACE (* ours)',
+  headroom: 'DESTINATION', // drawn by HeadroomPane, not this table
 };
 
 function peerText(peer: PeerRow): string {
