@@ -28,7 +28,7 @@ function titleLines(h: Headroom | null, waiting: boolean, width: number, ascii: 
     return [a, b];
   }
   const [range, kernel] = settingsParts(h, ascii);
-  const what = `${h.count} destination${h.count === 1 ? '' : 's'} hold ephemeral ports${h.foreign > 0 ? ' (our namespace only)' : ''}; TIME_WAIT counts`;
+  const what = `${h.count} destination${h.count === 1 ? '' : 's'}${h.foreign > 0 ? ' (our namespace only)' : ''}, TIME_WAIT included`;
   const one = `ephemeral ports: ${range}  ${kernel}`;
   if (one.length <= width) return [one, what];
   return [`ephemeral ports: ${range}`, `${kernel}  ${what}`];
@@ -52,7 +52,7 @@ export function HeadroomPane({ headroom, waiting, selected, height, width }: Hea
   const room = Math.max(0, width - 2 - USED_WIDTH - PCT_WIDTH - 2 - 3 - MIN_GAUGE);
   const lw = Math.min(Math.max(5, ...rows.map((r) => r.local.length)), Math.max(9, Math.floor(room * 0.4)));
   const dw = Math.min(Math.max(11, ...rows.map((r) => destinationText(r).length)), Math.max(11, room - lw));
-  const gauge = Math.max(MIN_GAUGE, width - 2 - lw - 2 - dw - USED_WIDTH - PCT_WIDTH - 2 - 2);
+  const gauge = Math.max(MIN_GAUGE, width - 2 - lw - 2 - dw - USED_WIDTH - PCT_WIDTH - 2);
   const head = `  ${padRight('LOCAL', lw)}  ${padRight('REMOTE:PORT', dw)}${padLeft('USED/SIZE', USED_WIDTH)}${padLeft('%', PCT_WIDTH)}  GAUGE`;
   const sel = Math.min(selected, Math.max(0, rows.length - 1));
   const offset = Math.max(0, Math.min(sel - height + 1, rows.length - height));
