@@ -275,3 +275,30 @@ test('turning the other namespaces on while a read is under way: that read is no
   assert.equal((await t.sample()).tally.total, 4, 'the next read covers every namespace');
   t.close();
 });
+
+test('headroom: counted every sample from the same table, the sysctls re-read every 10 s only; null without a reader', async () => {
+  const clock = new FakeClock();
+  let reads = 0;
+  let range: [number, number] = [40000, 40099];
+  const s = new Sampler(new FakeSource([tw(3), tw(5)]), {
+    query: { intervalMs: 1000, filter: parseFilter('sport = 1'), filterText: 'sport = 1' },
+    clock,
+    readPortSettings: () => { reads++; return { range, reserved: [], twReuse: 2, finTimeout: 60 }; },
+  });
+  const a = await s.sample();
+  // the filter passes none of the sockets: headroom counts them all the same (it is the kernel's limit)
+  assert.equal(a.tally.total, 0);
+  assert.deepEqual(a.headroom!.rows.map((r) => [r.local, r.remote, r.port, r.used, r.size]), [['127.0.0.1', '127.0.0.2', 80, 3, 100]]);
+  range = [40000, 40003]; // changed by an admin: seen at the next re-read
+  await clock.advance(9_999);
+  const b = await s.sample();
+  assert.equal(b.headroom!.rows[0].used, 5, 'counted again from the new table');
+  assert.equal(b.headroom!.size, 100, 'sysctls not re-read before 10 s');
+  assert.equal(reads, 1);
+  await clock.advance(1);
+  const c = await s.sample();
+  assert.equal(reads, 2);
+  assert.deepEqual([c.headroom!.size, c.headroom!.rows[0].used], [4, 4], 'the new range: 4 ports, 4 of the sockets in it');
+  const none = await new Sampler(new FakeSource([tw(3)]), { query: { intervalMs: 1000 } }).sample();
+  assert.equal(none.headroom, null, 'no reader (--pid): unknown, never guessed');
+});
