@@ -79,8 +79,9 @@ ${MAX_FILTER_DEPTH} nested "(" / "not".
 
 Rules (also one "warn RULE" / "crit RULE" a line in $XDG_CONFIG_HOME/tcptally/config,
 else ~/.config/tcptally/config): STATE OP N, STATE:PORT OP N, rate(STATE) OP N (per
-second), total OP N, conntrack OP N[%]; OP: > >= < <=. E.g. "CLOSE_WAIT:8080 > 100",
-"rate(TIME_WAIT) > 200", "conntrack > 80%" (default: warn at 80 %, crit at 90 %).
+second), total OP N, conntrack OP N[%], headroom OP N[%] (the fullest destination's
+ephemeral ports); OP: > >= < <=. E.g. "CLOSE_WAIT:8080 > 100", "rate(TIME_WAIT) > 200",
+"conntrack > 80%", "headroom > 80%" (default for both: warn at 80 %, crit at 90 %).
 
 Exit codes: 0 ok, 1 runtime error (cannot read sockets, no such pid), 2 usage error,
 130 / 143 ended by SIGINT (Ctrl-C in --watch, --count) / SIGTERM, 129 SIGHUP (dashboard).
