@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { NetnsFarm } from '../helpers/netns.js';
 import { waitFor } from '../helpers/sockets.js';
-import { suiteSkip } from '../helpers/tools.js';
+import { TmuxPane } from '../helpers/tmux.js';
+import { requireTool, suiteSkip } from '../helpers/tools.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 const CHILD = fileURLToPath(new URL('../helpers/headroom-child.js', import.meta.url));
@@ -105,6 +106,20 @@ describe('ephemeral-port headroom inside a namespace with a 100-port range', { s
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^ {2}range 40000.40099 \(100 ports\)/m);
     assert.match(r.out, /^! 127\.0\.0\.1 +127\.0\.0\.1:19800 +80\/100 +80\.0$/m);
+  });
+
+  test('the dashboard inside the namespace: e shows the destination at 80/100, marked without colour; q quits', async (t) => {
+    if (!requireTool(t, 'tmux', 'a real terminal')) return;
+    const pane = new TmuxPane('headroom');
+    t.after(() => pane.kill());
+    pane.start(['ip', 'netns', 'exec', name, process.execPath, CLI], 80, 24, { NO_COLOR: '1' });
+    await pane.waitFor(/^sockets \d+ /m);
+    pane.send(['e']);
+    const screen = await pane.waitFor(/^ephemeral ports: range 40000.40099 \(100 ports\)/m);
+    assert.match(screen, /^! 127\.0\.0\.1 +127\.0\.0\.1:19800 +80\/100 +80\.0 +\[█+[▏▎▍▌▋▊▉]? *\]$/m, screen);
+    assert.ok(screen.split('\n').every((l) => l.length <= 80));
+    pane.send(['q']);
+    assert.equal(await pane.exitCode(), 0);
   });
 
   test('from outside with --pid: the namespace\'s sysctls cannot be read from here, so headroom is null', () => {
