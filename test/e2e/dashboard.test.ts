@@ -115,6 +115,8 @@ describe('the dashboard in a real terminal', { skip: suiteSkip(['tmux', 'pgrep',
     pane.send(['Tab', 'Tab']); // host:port, then processes: this test process holds every socket of the filter
     // (the walk of /proc is spread over samples on a busy box: wait for it)
     await pane.waitFor(new RegExp(`^ +${process.pid} node +root +\\d+`, 'm'), 20_000);
+    pane.send(['Tab']); // the ephemeral-port headroom closes the cycle
+    await pane.waitFor(/^ephemeral ports: range /m);
     pane.send(['Tab']); // back to ports
     await pane.waitFor(/PORT SERVICE/);
     pane.send(['s', 's', 's', 'Enter']); // sort by CLOSE_W, drill into the leaker
