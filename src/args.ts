@@ -34,8 +34,10 @@ export interface Config {
   owners: boolean;
   /** Every network namespace on the box (--all-netns). */
   allNetns: boolean;
-  /** --warn / --crit rules, in the order given (--check). */
+  /** --warn / --crit rules, in the order given (--check, the dashboard, --json). */
   rules: Rule[];
+  /** --bell: the dashboard rings the terminal's bell when an alert starts at a higher level. */
+  bell: boolean;
 }
 
 export const HELP = `tcptally — live TCP sockets by state, ports and peers (exact: counts equal ss's)
@@ -51,13 +53,18 @@ Modes (default: the dashboard on a terminal, --once into a pipe):
       --check             a monitoring-plugin check (Nagios, Icinga, Sensu, cron): one
                           line "TCPTALLY STATUS - … | perfdata", exit 0 OK, 1 WARNING,
                           2 CRITICAL, 3 UNKNOWN; with --count N, N samples, worst wins
-      --warn RULE         with --check: warning when RULE holds (repeatable)
-      --crit RULE         with --check: critical when RULE holds (repeatable)
+      --warn RULE         warning when RULE holds (repeatable): --check's status, the
+                          dashboard's header and colours (a view), --json's "alerts"
+      --crit RULE         critical when RULE holds (repeatable), likewise
+      --bell              the dashboard rings the bell when an alert starts (or rises
+                          from warning to critical)
 Options:
   -i, --interval SEC      seconds between samples, 0.1 to 3600 (default 1)
   -f, --filter EXPR       ss-style filter, e.g. "state time-wait and dport = 5432";
                           repeat -f or add trailing words: all of them apply
-      --source NAME       auto | netlink | proc | si (default auto: netlink, else /proc)
+      --source NAME       auto | netlink | proc | si (default auto: netlink, else /proc);
+                          the single-file build loads its netlink addon from $TMPDIR:
+                          where that is mounted noexec, netlink fails and auto reads /proc
       --pid PID           the sockets of PID's network namespace (a container's), via /proc
       --top N|all         rows in each ports and peers list, 0 for none
                           (default: --once 10, --json 20)
@@ -79,11 +86,14 @@ ${MAX_FILTER_DEPTH} nested "(" / "not".
 
 Rules (also one "warn RULE" / "crit RULE" a line in $XDG_CONFIG_HOME/tcptally/config,
 else ~/.config/tcptally/config): STATE OP N, STATE:PORT OP N, rate(STATE) OP N (per
-second), total OP N, conntrack OP N[%], headroom OP N[%] (the fullest destination's
-ephemeral ports); OP: > >= < <=. E.g. "CLOSE_WAIT:8080 > 100", "rate(TIME_WAIT) > 200",
-"conntrack > 80%", "headroom > 80%" (default for both: warn at 80 %, crit at 90 %).
+second), total OP N, conntrack OP N[%], acceptqueue OP N% (the fullest listener's
+accept queue against its backlog), headroom OP N[%] (the fullest destination's ephemeral
+ports); OP: > >= < <=. E.g. "CLOSE_WAIT:8080 > 100", "rate(TIME_WAIT) > 200",
+"conntrack > 80%", "headroom > 80%" (default for both: warn at 80 %, crit at 90 %),
+"acceptqueue > 80%" (default: warn at >= 80 %, crit above 100 %: full).
 
-Exit codes: 0 ok, 1 runtime error (cannot read sockets, no such pid), 2 usage error,
+Exit codes: 0 ok, 1 runtime error (cannot read sockets, no such pid), 2 usage error
+(also a bad rule, on the command line or in the config file),
 130 / 143 ended by SIGINT (Ctrl-C in --watch, --count) / SIGTERM, 129 SIGHUP (dashboard).
 With --check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also a bad rule or option).`;
 
@@ -106,6 +116,7 @@ const OPTIONS = {
   check: { type: 'boolean' },
   warn: { type: 'string', multiple: true },
   crit: { type: 'string', multiple: true },
+  bell: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -114,7 +125,7 @@ type OptionName = keyof typeof OPTIONS;
 
 interface Values {
   once?: boolean; json?: boolean; watch?: boolean; ascii?: boolean; 'no-color'?: boolean; 'no-owners'?: boolean; 'all-netns'?: boolean;
-  dashboard?: boolean; help?: boolean; version?: boolean; check?: boolean;
+  dashboard?: boolean; help?: boolean; version?: boolean; check?: boolean; bell?: boolean;
   count?: string; interval?: string; source?: string; pid?: string; top?: string; history?: string;
   filter?: string[]; warn?: string[]; crit?: string[];
 }
@@ -171,7 +182,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
   if (v.check && (v.json || v.once || v.watch || v.dashboard)) {
     throw new UsageError('--check cannot be combined with --once, --json, --watch or --dashboard');
   }
-  if (!v.check && (v.warn || v.crit)) throw new UsageError(`--${v.warn ? 'warn' : 'crit'} needs --check`);
+  if (v.bell && mode !== 'dashboard') throw new UsageError('--bell rings in the dashboard only');
   const rules = [...ruleList(v.warn, 'warning'), ...ruleList(v.crit, 'critical')];
 
   const source = (v.source ?? 'auto') as SourceChoice;
@@ -204,6 +215,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
     historySeconds: v.history !== undefined ? num('--history', v.history, 10, 86_400, true) : 600,
     forceDashboard: !!v.dashboard,
     rules,
+    bell: !!v.bell,
   };
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** Entry point: arguments → mode (dashboard, --once, --json, streams); exit codes; nothing else. */
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { HELP, listRows, parseCli, UsageError, type Config } from './args.js';
 import { FilterError, parseFilter, usesOwners, type FilterNode } from './model/filter.js';
@@ -9,12 +9,13 @@ import { NO_SERVICES, parseServices, type Services } from './model/services.js';
 import { tallyTop } from './model/tally.js';
 import { formatOnce } from './output/text.js';
 import { toJson } from './output/json.js';
+import { loadDashboard, version } from './parts.js';
 import { openSampler, type SamplerInit } from './sampler/open.js';
 import type { Sampler } from './sampler/sampler.js';
 import { checkProcNet, SourceError } from './sources/index.js';
-import { readConntrack } from './sources/conntrack.js';
+import { loadConfigRules } from './sources/config.js';
 import { headroomInput } from './model/headroom.js';
-import { ConfigError, evaluate, parseRulesConfig, type Rule, type RuleInputs, type RuleResult } from './model/rules.js';
+import { ConfigError, evaluate, type Rule, type RuleInputs, type RuleResult } from './model/rules.js';
 import { CHECK_UNKNOWN, formatCheck, formatUnknown, statusOf, withDefaults, type CheckStatus } from './output/check.js';
 import type { Snapshot } from './store/store.js';
 
@@ -26,11 +27,6 @@ const EXIT_SIGINT = 130;
 const EXIT_SIGTERM = 143;
 /** Rows per table the worker sends to the dashboard (sorted in the worker, so the top is the right top). */
 const DASHBOARD_TOP_ROWS = 200;
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 export function loadServices(path = '/etc/services'): Services {
   try {
@@ -47,26 +43,6 @@ function unknown(message: string): never {
   process.exit(CHECK_UNKNOWN);
 }
 
-/** The rules file: $XDG_CONFIG_HOME/tcptally/config, else ~/.config/tcptally/config (null: no HOME either). */
-export function configPath(env: NodeJS.ProcessEnv): string | null {
-  if (env.XDG_CONFIG_HOME) return `${env.XDG_CONFIG_HOME}/tcptally/config`;
-  return env.HOME ? `${env.HOME}/.config/tcptally/config` : null;
-}
-
-/** The config file's rules; none when it does not exist; a ConfigError for a bad line; an unreadable file throws. */
-function loadConfigRules(env: NodeJS.ProcessEnv): Rule[] {
-  const path = configPath(env);
-  if (!path) return [];
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new ConfigError(0, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  return parseRulesConfig(text);
-}
-
 function fail(code: number, message: string): never {
   if (checkMode) unknown(message);
   const hint = code === EXIT_USAGE ? ' (try tcptally --help)' : '';
@@ -77,15 +53,6 @@ function fail(code: number, message: string): never {
 /** Whether this process may take over the terminal. */
 export function canRunDashboard(env: NodeJS.ProcessEnv): boolean {
   return !!process.stdin.isTTY && !!process.stdout.isTTY && env.TERM !== 'dumb';
-}
-
-type DashboardModule = typeof import('./ui/run.js');
-
-/** The bundled dashboard (one file, fast to load; see scripts/bundle.mjs), else the plain modules. */
-async function loadDashboard(): Promise<DashboardModule> {
-  const bundle = new URL('../ui-bundle.js', import.meta.url);
-  if (existsSync(bundle)) return (await import(bundle.href)) as DashboardModule;
-  return import('./ui/run.js');
 }
 
 /** --check was asked for: every failure is UNKNOWN (3), as monitors expect, not the usual exit codes. */
@@ -126,6 +93,16 @@ async function main(): Promise<void> {
   if (usesOwners(filter) && (!cfg.owners || cfg.source === 'si')) {
     fail(EXIT_USAGE, `the filter names processes (pid, comm, user, container): ${cfg.owners ? 'systeminformation has no socket inodes' : 'drop --no-owners'}`);
   }
+  // the rules in force in every mode: --warn / --crit, the config file's, the conntrack fills
+  let rules: Rule[] = [];
+  try {
+    rules = withDefaults([...cfg.rules, ...loadConfigRules(process.env)]);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    if (checkMode) unknown(err.message);
+    process.stderr.write(`tcptally: ${err.message}\n`);
+    process.exit(EXIT_USAGE);
+  }
 
 
   const interactive = cfg.mode === 'dashboard' && (cfg.forceDashboard || canRunDashboard(process.env));
@@ -147,6 +124,7 @@ async function main(): Promise<void> {
     historySeconds: cfg.historySeconds,
     owners: cfg.owners,
     allNetns: cfg.allNetns,
+    rules,
     query: { intervalMs: cfg.intervalMs, filterText: filter ? cfg.filterText : null, filter, allNetns: cfg.allNetns },
   };
   if (interactive) {
@@ -225,13 +203,7 @@ async function main(): Promise<void> {
 
 /** --check: N samples (two at least when a rule is a rate), rules evaluated on each, the worst one printed. */
 async function runCheck(cfg: Config, init: SamplerInit): Promise<void> {
-  let rules: Rule[];
-  try {
-    rules = withDefaults([...cfg.rules, ...loadConfigRules(process.env)]);
-  } catch (err) {
-    if (err instanceof ConfigError) unknown(err.message);
-    throw err;
-  }
+  const rules = init.rules ?? [];
   let sampler: Sampler;
   try {
     // owners only when the filter names processes: the check needs counts, not the /proc/*/fd walk
@@ -248,7 +220,7 @@ async function runCheck(cfg: Config, init: SamplerInit): Promise<void> {
     for (let i = 0; i < samples; i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, cfg.intervalMs));
       const s = await sampler.sample();
-      const extra = { conntrack: cfg.pid === undefined ? readConntrack() : null, headroom: headroomInput(s.headroom) };
+      const extra = { conntrack: s.conntrack, listeners: s.listeners, headroom: headroomInput(s.headroom) };
       const results: RuleResult[] = evaluate(rules, s, prev, extra);
       const status = statusOf(results);
       // worst wins; among equals the latest

@@ -104,6 +104,8 @@ export interface TallyOptions {
   owners?: (inode: number) => Owners;
   /** Namespaces in the table (its netns column): a namespaces list; a netns focus is resolved through `inodes`. */
   namespaces?: { inodes: readonly number[] };
+  /** Ports whose rows are kept whatever the cut (alert rules on STATE:PORT): Tally.keptPorts. */
+  keepPorts?: ReadonlySet<number>;
 }
 
 /** Owner shares per row at most: the largest. */
@@ -140,6 +142,8 @@ export interface Tally {
   namespaces: NamespaceRow[];
   /** A port's drill-down: that port's row, wherever the sort and the cut put it (undefined: no sockets now). */
   focusPort?: PortRow;
+  /** The rows of TallyOptions.keepPorts' ports (both directions), before the cut; absent without it. */
+  keptPorts?: PortRow[];
 }
 
 
@@ -180,7 +184,7 @@ export class Tallier {
   private readonly shares = new ShareCounters();
 
   tally(t: SocketTable, opts: TallyOptions = {}): Tally {
-    const { filter, focus = null, sortBy = 'total', ascending = false, top = 0, firstSeen, owners: ownersOf, namespaces } = opts;
+    const { filter, focus = null, sortBy = 'total', ascending = false, top = 0, firstSeen, owners: ownersOf, namespaces, keepPorts } = opts;
     const nsCount = namespaces ? namespaces.inodes.length : 0;
     const nsStates = new Uint32Array(nsCount * STATE_SLOTS);
     // -1: no namespace focus; -2: a namespace not in this sample (gone): nothing is counted
@@ -328,6 +332,7 @@ export class Tallier {
       ownership,
       namespaces: nsRows,
       focusPort: focusKey >= 0 ? ports.find((p) => (p.direction === 'in' ? 0 : 65536) + p.port === focusKey) : undefined,
+      ...(keepPorts ? { keptPorts: ports.filter((p) => keepPorts.has(p.port)) } : {}),
     };
   }
 }

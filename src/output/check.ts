@@ -23,10 +23,18 @@ export const DEFAULT_RULES: readonly Rule[] = [parseRule('conntrack > 80%', 'war
 /** Built-in ephemeral-port fills (the fullest destination against the range), used unless a rule names headroom. */
 export const DEFAULT_HEADROOM_RULES: readonly Rule[] = [parseRule('headroom > 80%', 'warning'), parseRule('headroom > 90%', 'critical')];
 
-/** The rules in force: the given ones, plus each built-in fill (conntrack, headroom) unless a given rule names it. */
+/**
+ * Built-in accept-queue fills, used unless a rule names acceptqueue: warning from 80 % (where the
+ * listeners table highlights a row), critical above 100 % (the queue holds backlog + 1 only when it
+ * is full: the kernel is dropping or cookie-ing new connections).
+ */
+export const DEFAULT_ACCEPTQUEUE_RULES: readonly Rule[] = [parseRule('acceptqueue >= 80%', 'warning'), parseRule('acceptqueue > 100%', 'critical')];
+
+/** The rules in force: the given ones, plus each built-in fill (conntrack, acceptqueue, headroom) unless a given rule names its metric. */
 export function withDefaults(rules: readonly Rule[]): Rule[] {
-  const names = (kind: Rule['metric']['kind']) => rules.some((r) => r.metric.kind === kind);
-  return [...rules, ...(names('conntrack') ? [] : DEFAULT_RULES), ...(names('headroom') ? [] : DEFAULT_HEADROOM_RULES)];
+  const names = (kind: string) => rules.some((r) => r.metric.kind === kind);
+  return [...rules, ...(names('conntrack') ? [] : DEFAULT_RULES), ...(names('acceptqueue') ? [] : DEFAULT_ACCEPTQUEUE_RULES),
+    ...(names('headroom') ? [] : DEFAULT_HEADROOM_RULES)];
 }
 
 const LEVEL_STATUS: Record<Level, CheckStatus> = { warning: CHECK_WARNING, critical: CHECK_CRITICAL };
@@ -91,7 +99,7 @@ export function formatCheck(results: readonly RuleResult[], tally: Pick<Tally, '
     const label = metricLabel(m);
     if (seen.has(label) || r.value === null) continue;
     seen.add(label);
-    perf.push(perfItem(label, num(r.value), rules.filter((x) => metricLabel(x.metric) === label), m.kind === 'rate' ? '' : '0'));
+    perf.push(perfItem(label, `${num(r.value)}${r.rule.percent ? '%' : ''}`, rules.filter((x) => metricLabel(x.metric) === label), m.kind === 'rate' ? '' : '0'));
   }
   const ct = extra.conntrack;
   if (ct) {

@@ -6,17 +6,21 @@
 
 import { Box, Text, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { NO_ALERTS } from '../model/alerts.js';
 import type { Services } from '../model/services.js';
 import { STATE_SLOTS, TCP_STATES } from '../model/states.js';
 import type { Snapshot, Store } from '../store/store.js';
+import { alertLevels } from './alertText.js';
+import { AlertsView } from './components/AlertsView.js';
 import { CountersStrip } from './components/CountersStrip.js';
 import { DrillTitle } from './components/DrillTitle.js';
 import { HeadroomPane } from './components/HeadroomPane.js';
 import { Header } from './components/Header.js';
+import { ListenersTable } from './components/ListenersTable.js';
 import { Help, helpLines } from './components/Help.js';
 import { StateBars, visibleStates } from './components/StateBars.js';
 import { StatusLine } from './components/StatusLine.js';
-import { Table } from './components/Table.js';
+import { Table, type TableProps } from './components/Table.js';
 import { Trend } from './components/Trend.js';
 import { asciiText } from './format.js';
 import { useSnapshot, useTerminalSize } from './hooks.js';
@@ -24,6 +28,7 @@ import { keyNames } from './keys.js';
 import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
 import { useTheme } from './theme.js';
 import { paneRows, reduce, SORT_COLUMNS, type KeyEnv, type ViewState } from './viewState.js';
+import type { ListenerRow } from '../model/listeners.js';
 
 export interface AppProps {
   store: Store;
@@ -87,6 +92,8 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
   // the headroom pane's two title lines (its settings) take the drill-down title's place
   const layout = computeLayout(columns, termRows, barLines, nonZero, !!view.focus || headroomPane, !!view.prompt);
   const { rows, total } = useMemo(() => paneRows(snap, view.pane, view.sortColumn, view.ascending), [snap, view.pane, view.sortColumn, view.ascending]);
+  const alerts = snap?.alerts ?? NO_ALERTS;
+  const levels = useMemo(() => alertLevels(alerts), [alerts]);
   // the help text is built only while help is open, once per width
   const help = useMemo(() => (view.help ? helpLines(columns, ascii) : null), [view.help, columns, ascii]);
 
@@ -108,6 +115,7 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
     );
   }
   if (help) return <Help lines={help} scroll={view.helpScroll} height={layout.lines} width={columns} />;
+  if (view.alerts) return <AlertsView alerts={alerts} scroll={view.alertsScroll} height={layout.lines} width={columns} />;
 
   const sel = Math.min(view.selected, Math.max(0, rows.length - 1));
   const focus = view.focus;
@@ -123,12 +131,15 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
   return (
     <Box flexDirection="column" width={columns} height={layout.lines}>
       <Header snap={snap} host={host} os={os} intervalMs={view.intervalMs} paused={view.paused} filterText={snap ? snap.filter : view.filterText} width={columns} />
-      <StateBars states={states} deltas={snap?.deltas ?? NO_COUNTS} hideZero={view.hideZero || layout.bars < barLines} trend={view.trend} width={columns} />
+      <StateBars states={states} deltas={snap?.deltas ?? NO_COUNTS} hideZero={view.hideZero || layout.bars < barLines} trend={view.trend} width={columns} levels={levels.states} />
       <Trend series={view.trend} values={snap && snap.trend.series === view.trend ? snap.trend.values : []} stats={snap && snap.trend.series === view.trend ? snap.trend.stats : NO_STATS} width={columns} />
-      <CountersStrip rates={snap?.rates ?? {}} width={columns} />
+      <CountersStrip rates={snap?.rates ?? {}} width={columns} conntrack={snap?.conntrack} conntrackLevel={levels.conntrack} />
       {view.focus ? <DrillTitle focus={view.focus} row={focusRow} info={view.focus && 'pid' in view.focus ? snap?.processInfo[view.focus.pid] : undefined} netns={focusNs} services={services} now={snap?.time ?? 0} agesSince={snap?.agesSince ?? null} width={columns} /> : null}
-      {headroomPane ? <HeadroomPane headroom={snap?.headroom ?? null} waiting={!snap} selected={view.selected} height={layout.tableRows} width={columns} /> : null}
-      {headroomPane ? null : <Table pane={view.pane} rows={rows} totalRows={total} sortColumn={view.sortColumn} ascending={view.ascending} selected={sel} height={layout.tableRows} width={columns} services={services} processInfo={processInfo} namespaces={snap?.namespaces} now={snap?.time} />}
+      {view.pane === 'headroom'
+        ? <HeadroomPane headroom={snap?.headroom ?? null} waiting={!snap} selected={view.selected} height={layout.tableRows} width={columns} />
+        : view.pane === 'listeners'
+        ? <ListenersTable rows={rows as readonly ListenerRow[]} totalRows={total} selected={sel} height={layout.tableRows} width={columns} processInfo={processInfo} rates={snap?.rates ?? {}} />
+        : <Table pane={view.pane} rows={rows as TableProps['rows']} totalRows={total} sortColumn={view.sortColumn} ascending={view.ascending} selected={sel} height={layout.tableRows} width={columns} services={services} processInfo={processInfo} namespaces={snap?.namespaces} now={snap?.time} marks={levels.ports} />}
       <Box flexGrow={1} />
       <StatusLine prompt={view.prompt} note={note} width={columns} />
     </Box>

@@ -2,6 +2,7 @@
 
 import { render } from 'ink';
 import type { Config } from '../args.js';
+import { bellDue, type Alerts } from '../model/alerts.js';
 import type { FilterNode } from '../model/filter.js';
 import type { Services } from '../model/services.js';
 import type { Store } from '../store/store.js';
@@ -70,6 +71,14 @@ export async function runDashboard({ store, cfg, services, host, filter }: Dashb
       exitOnCtrlC: false,
       patchConsole: false,
     });
+    if (cfg.bell) {
+      // --bell: BEL once when an alert starts at a level higher than the sample before had
+      let before: Alerts | null = null;
+      store.subscribe((s) => {
+        if (!done && bellDue(before, s.alerts)) process.stdout.write('\x07');
+        before = s.alerts;
+      });
+    }
     store.start();
     // the OS line waits for the first sample: systeminformation must not compete with the first frame
     const offFirst = store.subscribe(() => {

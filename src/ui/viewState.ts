@@ -6,14 +6,15 @@
 
 import { FilterError, MAX_FILTER_LENGTH, parseFilter, usesOwners, type FilterNode } from '../model/filter.js';
 import { TOTAL_SERIES } from '../model/history.js';
+import type { ListenerRow } from '../model/listeners.js';
 import { KEY_STATE_COLUMNS, TCP } from '../model/states.js';
 import { compareRows, peerKeyCmp, portKeyCmp, processKeyCmp, type NamespaceRow, type PeerRow, type PortRow, type ProcessRow, type SortKey } from '../model/tally.js';
 import { clampInterval, type Focus, type Snapshot } from '../store/store.js';
 import { actionFor, type ActionId, type Context } from './keymap.js';
 
-/** The table: service ports, remote hosts, remote host:port, processes, network namespaces, or ephemeral-port headroom. */
-export type Pane = 'ports' | 'peers' | 'peerPorts' | 'processes' | 'namespaces' | 'headroom';
-export type Row = PortRow | PeerRow | ProcessRow | NamespaceRow;
+/** The table: service ports, remote hosts, remote host:port, processes, listeners, network namespaces, or ephemeral-port headroom. */
+export type Pane = 'ports' | 'peers' | 'peerPorts' | 'processes' | 'listeners' | 'namespaces' | 'headroom';
+export type Row = PortRow | PeerRow | ProcessRow | NamespaceRow | ListenerRow;
 
 /** Sortable columns of the tables, in display order. */
 export const SORT_COLUMNS: readonly { key: SortKey; header: string }[] = [
@@ -51,6 +52,9 @@ export interface ViewState {
   intervalMs: number;
   /** Every network namespace on the box, not only ours. */
   allNetns: boolean;
+  /** The alerts view (key a) is open, scrolled this many events from the newest. */
+  alerts: boolean;
+  alertsScroll: number;
   quit: boolean;
 }
 
@@ -71,6 +75,8 @@ export function initialViewState(opts: { intervalMs: number; filterText?: string
     hideZero: false,
     intervalMs: opts.intervalMs,
     allNetns: opts.allNetns ?? false,
+    alerts: false,
+    alertsScroll: 0,
     quit: false,
   };
 }
@@ -118,13 +124,17 @@ function validate(text: string, env: KeyEnv): { node: FilterNode | null; error: 
 const clamp = (x: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, x));
 
 function contextOf(s: ViewState): Context {
-  return s.help ? 'help' : s.prompt ? 'prompt' : 'main';
+  return s.help || s.alerts ? 'help' : s.prompt ? 'prompt' : 'main';
 }
 
 /** The rows the table of state `s` shows, in its sort order (the snapshot's lists, re-sorted only when the view's sort differs). */
+type CountedRow = Exclude<Row, ListenerRow>;
+
 export function paneRows(snap: Snapshot | null, pane: Pane, sortColumn: number, ascending: boolean): { rows: readonly Row[]; total: number } {
   // the headroom pane's rows are not counts per state (HeadroomPane draws snap.headroom)
   if (!snap || pane === 'headroom') return { rows: [], total: 0 };
+  // listeners keep their own order (fullest first), whatever the sort column
+  if (pane === 'listeners') return { rows: snap.listeners ?? [], total: snap.listenerCount };
   const t = snap.tally;
   const [rows, total]: [readonly Row[], number] =
     pane === 'ports' ? [t.ports, t.portCount] : pane === 'peers' ? [t.peers, t.peerCount]
@@ -134,8 +144,8 @@ export function paneRows(snap: Snapshot | null, pane: Pane, sortColumn: number, 
   if (snap.sortBy === key && snap.ascending === ascending) return { rows, total };
   // the view's sort changed and the re-count has not arrived yet (or the view is paused)
   const keyCmp = (pane === 'ports' ? portKeyCmp : pane === 'processes' ? processKeyCmp
-    : pane === 'namespaces' ? (a: NamespaceRow, b: NamespaceRow) => a.index - b.index : peerKeyCmp) as (a: Row, b: Row) => number;
-  return { rows: [...rows].sort(compareRows<Row>(key, ascending, keyCmp)), total };
+    : pane === 'namespaces' ? (a: NamespaceRow, b: NamespaceRow) => a.index - b.index : peerKeyCmp) as (a: CountedRow, b: CountedRow) => number;
+  return { rows: [...(rows as readonly CountedRow[])].sort(compareRows<CountedRow>(key, ascending, keyCmp)), total };
 }
 
 export function reduce(s: ViewState, a: ViewAction): ViewState {
@@ -174,12 +184,30 @@ function withVerdict(s: ViewState, env: KeyEnv): ViewState {
 }
 
 function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
+  if (s.alerts) {
+    // scrolls the events (newest first): as many as the log of the snapshot on screen holds
+    const page = Math.max(1, env.helpPage - 1);
+    const max = Math.max(0, (env.snap?.alerts.log.length ?? 0) - page);
+    switch (a) {
+      case 'quit': return { ...s, quit: true };
+      case 'alerts': case 'escape': return { ...s, alerts: false, alertsScroll: 0 };
+      case 'help': return { ...s, alerts: false, alertsScroll: 0, help: true, helpScroll: 0 };
+      case 'up': return { ...s, alertsScroll: clamp(s.alertsScroll - 1, 0, max) };
+      case 'down': return { ...s, alertsScroll: clamp(s.alertsScroll + 1, 0, max) };
+      case 'pageUp': return { ...s, alertsScroll: clamp(s.alertsScroll - page, 0, max) };
+      case 'pageDown': return { ...s, alertsScroll: clamp(s.alertsScroll + page, 0, max) };
+      case 'home': return { ...s, alertsScroll: 0 };
+      case 'end': return { ...s, alertsScroll: max };
+      default: return s;
+    }
+  }
   if (s.help) {
     const max = Math.max(0, env.helpLines - env.helpPage);
     const page = Math.max(1, env.helpPage);
     switch (a) {
       case 'quit': return { ...s, quit: true };
       case 'help': case 'escape': return { ...s, help: false, helpScroll: 0 };
+      case 'alerts': return { ...s, help: false, helpScroll: 0, alerts: true, alertsScroll: 0 };
       case 'up': return { ...s, helpScroll: clamp(s.helpScroll - 1, 0, max) };
       case 'down': return { ...s, helpScroll: clamp(s.helpScroll + 1, 0, max) };
       case 'pageUp': return { ...s, helpScroll: clamp(s.helpScroll - page, 0, max) };
@@ -213,6 +241,7 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
   switch (a) {
     case 'quit': return { ...s, quit: true };
     case 'help': return { ...s, help: true, helpScroll: 0 };
+    case 'alerts': return { ...s, alerts: true, alertsScroll: 0 };
     case 'filter': return { ...s, prompt: { text: s.filterText ?? '', error: null, full: false } };
     case 'escape':
       if (s.focus) return { ...s, focus: null, pane: 'ports', selected: 0 };
@@ -230,7 +259,13 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
     case 'home': return { ...s, selected: 0 };
     case 'end': return { ...s, selected: last() };
     case 'drill': {
-      // a port: its peers (and processes); a process: its ports (and peers)
+      // a port: its peers (and processes); a process: its ports (and peers); a listener: its port's
+      const inNs = s.focus !== null && 'netns' in s.focus;
+      if (s.pane === 'listeners' && (!s.focus || inNs)) {
+        const rows = paneRows(env.snap, s.pane, s.sortColumn, s.ascending).rows;
+        const l = rows[Math.min(s.selected, rows.length - 1)] as ListenerRow | undefined;
+        return l ? { ...s, focus: { port: l.port, direction: 'in' }, pane: 'peers', selected: 0 } : s;
+      }
       if (s.focus || (s.pane !== 'ports' && s.pane !== 'processes' && s.pane !== 'namespaces')) return s;
       const rows = paneRows(env.snap, s.pane, s.sortColumn, s.ascending).rows;
       const row = rows[Math.min(s.selected, rows.length - 1)];
@@ -251,6 +286,12 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
       return { ...s, trend: typeof key === 'number' ? key : TOTAL_SERIES };
     }
     case 'hideZero': return { ...s, hideZero: !s.hideZero };
+    case 'listeners': {
+      // listeners are the box's (or a namespace's): a port's or a process's drill-down is left
+      if (s.pane === 'listeners') return { ...s, pane: 'ports', selected: 0 };
+      const keep = s.focus !== null && 'netns' in s.focus;
+      return { ...s, pane: 'listeners', focus: keep ? s.focus : null, selected: 0 };
+    }
     // box-wide (our namespace): it leaves a drill-down; pressed again, back to the ports
     case 'headroom': return s.pane === 'headroom' ? { ...s, pane: 'ports', selected: 0 } : { ...s, pane: 'headroom', focus: null, selected: 0 };
     case 'allNetns': {
@@ -263,16 +304,18 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
 }
 
 /**
- * ports → hosts → host:port → processes (→ namespaces) → headroom → ports; in a port's drill-down its
- * hosts → host:port → processes; in a process's drill-down its ports → hosts → host:port.
+ * ports → hosts → host:port → processes → listeners (→ namespaces) → headroom → ports; in a port's
+ * drill-down its hosts → host:port → processes; in a process's drill-down its ports → hosts → host:port.
  */
 function nextPane(s: ViewState, namespaces: boolean): Pane {
+  // the headroom is our namespace's, box-wide: not in a drill-down
   const all: readonly Pane[] = s.focus ? PANES : [...PANES, ...(namespaces ? ['namespaces' as const] : []), 'headroom'];
-  const cycle = !s.focus || 'netns' in s.focus ? all : 'pid' in s.focus ? all.filter((p) => p !== 'processes') : all.filter((p) => p !== 'ports');
+  const drill = (p: Pane) => p !== 'listeners';
+  const cycle = !s.focus || 'netns' in s.focus ? all : 'pid' in s.focus ? all.filter((p) => p !== 'processes' && drill(p)) : all.filter((p) => p !== 'ports' && drill(p));
   return cycle[(cycle.indexOf(s.pane) + 1) % cycle.length];
 }
 
-const PANES: readonly Pane[] = ['ports', 'peers', 'peerPorts', 'processes'];
+const PANES: readonly Pane[] = ['ports', 'peers', 'peerPorts', 'processes', 'listeners'];
 
 /** The next step up or down the interval ladder from any current value. */
 export function stepInterval(ms: number, dir: 1 | -1): number {

@@ -156,6 +156,20 @@ test('t trends the state of the sort column', async () => {
   assert.match(frame(), /^ ESTABLISHED +\S+ +now 7 min 7 max 7 /m);
 });
 
+test('l shows the listeners table (its own columns, the box line), l again the service ports', async () => {
+  const { frame, press } = await mount();
+  await press('l');
+  const lines = frame().split('\n');
+  const h = lines.findIndex((l) => l.startsWith('  ADDRESS:PORT'));
+  assert.ok(h > 0, frame());
+  assert.match(lines[h - 1], /^ box \/s: /);
+  assert.match(lines[h], /QUEUE\/BACKLOG +FILL +GAUGE +SYN_RECV$/);
+  assert.match(lines[h + 1], /^ {2}0\.0\.0\.0:80 +0\/0 +0% /);
+  assert.doesNotMatch(frame(), /TOTAL/, 'not the ports table');
+  await press('l');
+  assert.match(frame(), / PORT SERVICE/);
+});
+
 test('e shows the ephemeral-port headroom (the sampler counts it), e again or Esc goes back; Tab reaches it last', async () => {
   // 30 TIME_WAIT from 127.0.0.1:40000… to 10.0.0.9:5432 in a range of 37 ports: 81 %
   const settings = { range: [40000, 40036] as [number, number], reserved: [], twReuse: 2, finTimeout: 60 };
@@ -174,8 +188,8 @@ test('e shows the ephemeral-port headroom (the sampler counts it), e again or Es
   f = frame();
   assert.doesNotMatch(f, /ephemeral ports/);
   assert.match(f, /PORT SERVICE/);
-  await press('\t'); await press('\t'); await press('\t'); await press('\t');
-  assert.match(frame(), /^ephemeral ports: /m, 'ports → hosts → host:port → processes → headroom');
+  for (let i = 0; i < 5; i++) await press('\t');
+  assert.match(frame(), /^ephemeral ports: /m, 'ports → hosts → host:port → processes → listeners → headroom');
   await press('\x1b');
   assert.match(frame(), /PORT SERVICE/, 'Esc: back to the ports');
 });

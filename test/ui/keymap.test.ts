@@ -41,6 +41,9 @@ const BOUND: [Context, string, ActionId][] = [
   ['main', 't', 'trend'],
   ['main', 'z', 'hideZero'],
   ['main', 'n', 'allNetns'],
+  ['main', 'l', 'listeners'],
+  ['main', 'a', 'alerts'],
+  ['help', 'a', 'alerts'],
   ['main', 'e', 'headroom'],
 
   ['help', 'q', 'quit'],

@@ -119,7 +119,7 @@ test('selection moves within the rows of the snapshot; pages by the table height
   assert.equal(none.selected, 0, 'no data: nothing to select');
 });
 
-test('Tab cycles ports → hosts → host:port → processes → headroom; Enter drills into the port under the cursor; Esc leaves', () => {
+test('Tab cycles ports → hosts → host:port → processes → listeners → headroom; Enter drills into the port under the cursor; Esc leaves', () => {
   let s = run(init(), 'togglePane');
   assert.equal(s.pane, 'peers');
   s = run(s, 'togglePane');
@@ -128,6 +128,8 @@ test('Tab cycles ports → hosts → host:port → processes → headroom; Enter
   assert.equal(s.focus, null, 'no drill-down from host:port');
   s = run(s, 'togglePane');
   assert.equal(s.pane, 'processes');
+  s = run(s, 'togglePane');
+  assert.equal(s.pane, 'listeners');
   s = run(s, 'togglePane');
   assert.equal(s.pane, 'headroom', 'the ephemeral-port headroom closes the cycle');
   s = run(s, 'drill');
@@ -141,7 +143,7 @@ test('Tab cycles ports → hosts → host:port → processes → headroom; Enter
   s = run(s, 'togglePane');
   assert.equal(s.pane, 'processes', 'the port\'s processes');
   s = run(s, 'togglePane');
-  assert.equal(s.pane, 'peers', 'within a port\'s drill-down Tab never shows the ports');
+  assert.equal(s.pane, 'peers', 'within a port\'s drill-down Tab never shows the ports (nor the listeners)');
   s = run(s, 'escape');
   assert.equal(s.focus, null);
   assert.equal(s.pane, 'ports');
@@ -163,7 +165,7 @@ test('Enter on a process drills into its ports; Tab there cycles ports → hosts
   assert.deepEqual(s.focus, { pid: 222 }, 'the process with the most sockets is first');
   assert.equal(s.pane, 'ports');
   s = run(s, 'togglePane', 'togglePane', 'togglePane');
-  assert.equal(s.pane, 'ports', 'within a process\'s drill-down Tab never shows the processes');
+  assert.equal(s.pane, 'ports', 'within a process\'s drill-down Tab never shows the processes (nor the listeners)');
 });
 
 test('a burst of keys acts on the rows as it goes: reverse the sort, then drill the first row', () => {
@@ -219,4 +221,32 @@ test('without owners the prompt refuses owner words, with its reason', () => {
   assert.match(s.prompt!.error!, /need owners/);
   const ok = reduce(keys(init(), '/'), { type: 'keys', keys: keyNames('pid 1', { ...NO_KEY }), env });
   assert.equal(ok.prompt!.error, null);
+});
+
+// listeners: a full one on 19101 (150 %), one at 10 % on 80
+const LISTENERS: SocketRecord[] = [
+  { family: 4, state: 10, laddr: '0.0.0.0', lport: 80, raddr: '0.0.0.0', rport: 0, rqueue: 1, wqueue: 10 },
+  { family: 4, state: 10, laddr: '127.0.91.1', lport: 19101, raddr: '0.0.0.0', rport: 0, rqueue: 3, wqueue: 2 },
+  { family: 4, state: 1, laddr: '127.0.91.1', lport: 19101, raddr: '127.0.0.1', rport: 50000 },
+];
+
+test('l shows the listeners (fullest first, whatever the sort), again goes back to ports; Enter drills into its port', () => {
+  const lenv: KeyEnv = { ...env, snap: snapshotOf(LISTENERS) };
+  const l = (s: ViewState, id: ActionId) => reduce(s, { type: 'action', id, env: lenv });
+  let s = l({ ...init(), selected: 3 }, 'listeners');
+  assert.deepEqual([s.pane, s.selected], ['listeners', 0]);
+  const { rows, total } = paneRows(lenv.snap, 'listeners', 0, true);
+  assert.deepEqual([rows.map((r) => (r as { port: number }).port), total], [[19101, 80], 2], 'the sort column does not reorder listeners');
+  s = l(s, 'down');
+  assert.equal(s.selected, 1);
+  s = l(s, 'end');
+  assert.equal(s.selected, 1, 'the selection stays within the listeners');
+  assert.equal(l(s, 'listeners').pane, 'ports');
+  s = l(l(s, 'home'), 'drill');
+  assert.deepEqual([s.focus, s.pane], [{ port: 19101, direction: 'in' }, 'peers']);
+  // from a port's drill-down, l leaves it (listeners are the box's); in a namespace's view it stays
+  assert.deepEqual([l(s, 'listeners').pane, l(s, 'listeners').focus], ['listeners', null]);
+  const ns = l({ ...init(), focus: { netns: 4026531840 } }, 'listeners');
+  assert.deepEqual([ns.pane, ns.focus], ['listeners', { netns: 4026531840 }]);
+  assert.equal(l(l(init(), 'togglePane'), 'listeners').pane, 'listeners');
 });

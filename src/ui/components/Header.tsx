@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import type { Ownership } from '../../model/tally.js';
 import type { Snapshot } from '../../store/store.js';
 import { count, ms, padRight, truncate } from '../format.js';
+import { firingLine, LEVEL_MARK } from '../alertText.js';
 import { accent, useTheme } from '../theme.js';
 
 export interface HeaderProps {
@@ -37,6 +38,16 @@ export function Header({ snap, host, os, intervalMs, paused, filterText, width }
   const stretched = snap && snap.effectiveIntervalMs > intervalMs ? ` → ${seconds(snap.effectiveIntervalMs)}` : '';
   const left = `tcptally  ${host}  src ${src}  every ${seconds(intervalMs)}${stretched}  sample ${snap ? ms(snap.sampleMs) : '…'}  ${os}`;
   const markers: { text: string; color: 'warn' | 'alert' | 'info' }[] = [];
+  // the worst firing rule (worst level, then the oldest); under NO_COLOR its level is also a mark
+  const firing = snap?.alerts.firing ?? [];
+  const worst = firing[0];
+  if (worst) {
+    // other metrics firing (a warning on the same metric as the critical shown is not one more)
+    const others = new Set(firing.map((f) => f.label)).size - 1;
+    const more = others > 0 ? ` +${others} more` : '';
+    const text = `${theme.color ? '' : `${LEVEL_MARK[worst.level]} `}${firingLine(worst)}${more}`;
+    markers.push({ text: truncate(text, Math.max(10, width - 21), theme.ascii), color: worst.level === 'critical' ? 'alert' : 'warn' });
+  }
   if (paused) markers.push({ text: 'PAUSED', color: 'warn' });
   if (snap?.stale) markers.push({ text: stretched ? 'STALE: SLOW SAMPLES' : 'STALE', color: 'alert' });
   const markLen = markers.reduce((a, m) => a + m.text.length + 1, 0);

@@ -1,0 +1,24 @@
+/** The rules file: $XDG_CONFIG_HOME/tcptally/config, else ~/.config/tcptally/config (see parseRulesConfig). */
+
+import { readFileSync } from 'node:fs';
+import { ConfigError, parseRulesConfig, type Rule } from '../model/rules.js';
+
+/** Where the rules file is (null: neither XDG_CONFIG_HOME nor HOME is set). */
+export function configPath(env: NodeJS.ProcessEnv): string | null {
+  if (env.XDG_CONFIG_HOME) return `${env.XDG_CONFIG_HOME}/tcptally/config`;
+  return env.HOME ? `${env.HOME}/.config/tcptally/config` : null;
+}
+
+/** The config file's rules; none when it does not exist; a ConfigError for a bad line or an unreadable file. */
+export function loadConfigRules(env: NodeJS.ProcessEnv): Rule[] {
+  const path = configPath(env);
+  if (!path) return [];
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new ConfigError(0, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return parseRulesConfig(text);
+}
