@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseFilter } from '../../src/model/filter.js';
+import { parseRule } from '../../src/model/rules.js';
 import type { SocketRecord, SocketTable } from '../../src/model/table.js';
 import { Sampler } from '../../src/sampler/sampler.js';
 import type { Snapshot } from '../../src/store/store.js';
@@ -301,4 +302,18 @@ test('headroom: counted every sample from the same table, the sysctls re-read ev
   assert.deepEqual([c.headroom!.size, c.headroom!.rows[0].used], [4, 4], 'the new range: 4 ports, 4 of the sockets in it');
   const none = await new Sampler(new FakeSource([tw(3)]), { query: { intervalMs: 1000 } }).sample();
   assert.equal(none.headroom, null, 'no reader (--pid): unknown, never guessed');
+});
+
+test('headroom rules fire in the sampler\'s alerts (the dashboard\'s header) on the fullest destination', async () => {
+  const s = new Sampler(new FakeSource([tw(9), tw(3)]), {
+    query: { intervalMs: 1000 },
+    rules: [parseRule('headroom > 80%', 'warning')],
+    readPortSettings: () => ({ range: [40000, 40009], reserved: [], twReuse: 2, finTimeout: 60 }),
+  });
+  const a = await s.sample(); // 9 of 10 ports to 127.0.0.2:80
+  assert.deepEqual(a.alerts.firing.map((f) => [f.label, f.value, f.level]), [['headroom', 90, 'warning']]);
+  const b = await s.sample(); // 3 of 10
+  assert.deepEqual(b.alerts.firing, []);
+  const unknown = await new Sampler(new FakeSource([tw(9)]), { query: { intervalMs: 1000 }, rules: [parseRule('headroom >= 0%', 'critical')] }).sample();
+  assert.deepEqual(unknown.alerts.firing, [], 'no reader (--pid): unknown, the rule does not fire');
 });
