@@ -56,7 +56,7 @@ export const BINDINGS: readonly Binding[] = [
   { action: 'sortNext', keys: ['s', 'right'], label: 's  →', help: 'sort by the next column', contexts: ['main'], hint: 'sort' },
   { action: 'sortPrev', keys: ['left'], label: '←', help: 'sort by the previous column', contexts: ['main'] },
   { action: 'sortReverse', keys: ['S', 'r'], label: 'S  r', help: 'reverse the sort order', contexts: ['main'] },
-  { action: 'togglePane', keys: ['tab'], label: 'Tab', help: 'next table: service ports → remote hosts → remote host:port → processes → listeners (in a drill-down: its own tables)', contexts: ['main'], hint: 'pane' },
+  { action: 'togglePane', keys: ['tab'], label: 'Tab', help: 'next table: service ports → remote hosts → remote host:port → processes → listeners → headroom (in a drill-down: its own tables)', contexts: ['main'], hint: 'pane' },
   { action: 'up', keys: ['k', 'up'], label: 'k  ↑', help: 'move the selection up (help: scroll)', contexts: ['main', 'help'] },
   { action: 'down', keys: ['j', 'down'], label: 'j  ↓', help: 'move the selection down (help: scroll)', contexts: ['main', 'help'] },
   { action: 'pageUp', keys: ['pageup'], label: 'PgUp', help: 'one page up', contexts: ['main', 'help'] },
