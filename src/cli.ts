@@ -3,17 +3,18 @@
 
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { HELP, listRows, parseCli, UsageError, type Config } from './args.js';
+import { DEFAULT_SERVE_TOP, HELP, listRows, parseCli, UsageError, type Config } from './args.js';
 import { FilterError, parseFilter, usesOwners, type FilterNode } from './model/filter.js';
 import { NO_SERVICES, parseServices, type Services } from './model/services.js';
 import { tallyTop } from './model/tally.js';
 import { formatOnce } from './output/text.js';
 import { toJson } from './output/json.js';
 import { loadDashboard, version } from './parts.js';
+import { formatDiagram } from './output/diagram.js';
 import { openSampler, type SamplerInit } from './sampler/open.js';
 import type { Sampler } from './sampler/sampler.js';
 import { checkProcNet, SourceError } from './sources/index.js';
-import { loadConfigRules } from './sources/config.js';
+import { ConfigUnreadable, loadConfigRules } from './sources/config.js';
 import { headroomInput } from './model/headroom.js';
 import { ConfigError, evaluate, type Rule, type RuleInputs, type RuleResult } from './model/rules.js';
 import { CHECK_UNKNOWN, formatCheck, formatUnknown, statusOf, withDefaults, type CheckStatus } from './output/check.js';
@@ -58,6 +59,22 @@ export function canRunDashboard(env: NodeJS.ProcessEnv): boolean {
 /** --check was asked for: every failure is UNKNOWN (3), as monitors expect, not the usual exit codes. */
 const checkMode = process.argv.slice(2).includes('--check');
 
+/**
+ * The rules file's rules. One that cannot be read (run as another user with root's HOME) loses no
+ * sockets: the other modes go on without its rules, with a warning; --check cannot check what it
+ * was told to, so it is UNKNOWN.
+ */
+function readConfigRules(): Rule[] {
+  try {
+    return loadConfigRules(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigUnreadable)) throw err;
+    if (checkMode) unknown(err.message);
+    process.stderr.write(`tcptally: warning: ${err.message}; going on without its rules\n`);
+    return [];
+  }
+}
+
 async function main(): Promise<void> {
   // a closed pipe (tcptally --json --watch | head -1) is a normal end, not an error
   const onOutputError = (err: NodeJS.ErrnoException) => {
@@ -96,7 +113,7 @@ async function main(): Promise<void> {
   // the rules in force in every mode: --warn / --crit, the config file's, the conntrack fills
   let rules: Rule[] = [];
   try {
-    rules = withDefaults([...cfg.rules, ...loadConfigRules(process.env)]);
+    rules = withDefaults([...cfg.rules, ...readConfigRules()]);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     if (checkMode) unknown(err.message);
@@ -127,6 +144,15 @@ async function main(): Promise<void> {
     rules,
     query: { intervalMs: cfg.intervalMs, filterText: filter ? cfg.filterText : null, filter, allNetns: cfg.allNetns },
   };
+  // --serve listens first: a bad address ends here, before the dashboard takes the screen
+  const exporter = cfg.serve ? await openExporter(cfg, init, filter) : null;
+  if (cfg.mode === 'serve') {
+    const { formatServeAddress, serveUntilSignal } = await import('./serve.js');
+    process.stderr.write(`tcptally: serving http://${formatServeAddress(exporter!.address)}/metrics\n`);
+    const err = await serveUntilSignal(exporter!);
+    if (err) fail(EXIT_RUNTIME, err.message);
+    process.exit(EXIT_OK);
+  }
   if (interactive) {
     // Ink draws nothing until exit when CI or CONTINUOUS_INTEGRATION is set (is-in-ci, read when Ink
     // loads). This is a real terminal, so drop them before the UI module is imported.
@@ -145,6 +171,7 @@ async function main(): Promise<void> {
     // the dashboard's terminal guard handles a dead terminal: it stops the worker before exiting
     process.stdout.off('error', onOutputError);
     const code = await runDashboard({ store, cfg, services, host: hostname(), filter });
+    await exporter?.close();
     process.exit(code);
   }
 
@@ -165,6 +192,10 @@ async function main(): Promise<void> {
   const emit = (s: Snapshot): void => {
     if (cfg.mode === 'json') {
       process.stdout.write(`${JSON.stringify(toJson(s, host, services, rows))}\n`);
+    } else if (cfg.diagram) {
+      // the terminal's width (100 into a pipe); colour only on a terminal (and not under NO_COLOR)
+      const tty = !!process.stdout.isTTY;
+      process.stdout.write(formatDiagram(s, { host, width: tty ? process.stdout.columns || 100 : 100, ascii: cfg.ascii, color: cfg.color && tty }));
     } else {
       const width = Math.max(60, Math.min(process.stdout.columns || 100, 160));
       process.stdout.write(formatOnce(s, { host, services, width, ascii: cfg.ascii, top: rows }));
@@ -197,6 +228,23 @@ async function main(): Promise<void> {
     });
   } catch (err) {
     if (err instanceof SourceError) fail(EXIT_RUNTIME, err.message);
+    throw err;
+  }
+}
+
+/** --serve: the exporter listening (its sampler started), or exit 1 with why it cannot listen. */
+async function openExporter(cfg: Config, init: SamplerInit, filter: FilterNode | null): Promise<import('./serve.js').Exporter> {
+  const { Exporter, ServeError } = await import('./serve.js');
+  try {
+    return await Exporter.open({
+      address: cfg.serve!,
+      // owners only when the filter names processes: the metrics are counts
+      init: { ...init, owners: init.owners && usesOwners(filter) },
+      topPorts: typeof cfg.top === 'number' ? cfg.top : DEFAULT_SERVE_TOP,
+      version: version(),
+    });
+  } catch (err) {
+    if (err instanceof ServeError) fail(EXIT_RUNTIME, err.message);
     throw err;
   }
 }

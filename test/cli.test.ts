@@ -59,7 +59,7 @@ const USAGE: [string[], RegExp][] = [
   [['--top', '-1'], /--top takes a whole number from 0 to 1000000 or "all", got "-1"/],
   [['-i', '9'.repeat(100_000)], /got "9{37}\.\.\." \(try tcptally --help\)\n$/],
   // rules apply in every mode: a bad one is a usage error outside --check (3 there)
-  [['--once', '--crit', 'CLOSE_WAIT > 80%'], /^tcptally: bad rule "CLOSE_WAIT > 80%": "%" applies only to conntrack at column 16 \(try/],
+  [['--once', '--crit', 'CLOSE_WAIT > 80%'], /^tcptally: bad rule "CLOSE_WAIT > 80%": "%" applies only to conntrack and acceptqueue at column 16 \(try/],
   [['--json', '--bell'], /^tcptally: --bell rings in the dashboard only \(try/],
 ];
 
@@ -89,6 +89,24 @@ test('a bad line in the config file: exit 2 and one line naming it, before the d
       assert.equal(r.err, 'tcptally: config line 3: bad rule "CLOSE_WAIT >> 5": expected a number, got ">" at column 13\n');
       assert.equal(r.out, '');
     }
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('a rules file that cannot be read: the other modes go on with a warning, --check is UNKNOWN', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tcptally-cfg-'));
+  try {
+    // a directory where the file should be: read fails (EISDIR) even for root, as EACCES does for a user
+    mkdirSync(join(dir, 'tcptally', 'config'), { recursive: true });
+    const path = join(dir, 'tcptally', 'config');
+    const r = run(['--json', '--top', '0'], { XDG_CONFIG_HOME: dir });
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.err, `tcptally: warning: cannot read the rules file ${path}: EISDIR; going on without its rules\n`);
+    assert.equal(typeof JSON.parse(r.out).total, 'number');
+    const c = run(['--check'], { XDG_CONFIG_HOME: dir });
+    assert.equal(c.code, 3, c.err);
+    assert.equal(c.out, `TCPTALLY UNKNOWN - cannot read the rules file ${path}: EISDIR\n`);
   } finally {
     rmSync(dir, { recursive: true });
   }

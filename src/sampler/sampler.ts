@@ -185,7 +185,7 @@ export class Sampler implements Store {
     this.processCache.clear();
     const q = this.query;
     return this.tallier.tally(this.table, {
-      filter: this.predicate, sortBy: q.sortBy, ascending: q.ascending, focus: q.focus, top: q.top, firstSeen: this.ages?.firstSeen,
+      filter: this.predicate, sortBy: q.sortBy, ascending: q.ascending, focus: q.focus, top: q.top, portTop: q.portTop, firstSeen: this.ages?.firstSeen,
       owners: this.ownersOf ?? undefined,
       namespaces: this.source.namespaces ? { inodes: this.source.namespaces.map((e) => e.inode) } : undefined,
       keepPorts: this.rulePorts,
@@ -372,7 +372,7 @@ export class Sampler implements Store {
     const netnsOf = (q: Query) => (q.focus && 'netns' in q.focus ? q.focus.netns : -1);
     const scopeChanged = filterChanged || netnsOf(next) !== netnsOf(prev);
     const viewChanged = filterChanged || next.sortBy !== prev.sortBy || next.ascending !== prev.ascending ||
-      !sameFocus(next.focus, prev.focus) || next.top !== prev.top;
+      !sameFocus(next.focus, prev.focus) || next.top !== prev.top || next.portTop !== prev.portTop;
     const trendChanged = next.trendSeries !== prev.trendSeries || next.trendPoints !== prev.trendPoints;
     if (next.allNetns !== prev.allNetns && this.source.foreign !== undefined) {
       // the other namespaces are read from the next sample on; what is counted changes: history restarts,

@@ -1,7 +1,16 @@
 /** The rules file: $XDG_CONFIG_HOME/tcptally/config, else ~/.config/tcptally/config (see parseRulesConfig). */
 
 import { readFileSync } from 'node:fs';
-import { ConfigError, parseRulesConfig, type Rule } from '../model/rules.js';
+import { parseRulesConfig, type Rule } from '../model/rules.js';
+import { describeErrno } from './types.js';
+
+/** The rules file exists but cannot be read (another user's HOME, a directory): not a bad line. */
+export class ConfigUnreadable extends Error {
+  constructor(readonly path: string, err: unknown) {
+    super(`cannot read the rules file ${path}: ${describeErrno(err)}`);
+    this.name = 'ConfigUnreadable';
+  }
+}
 
 /** Where the rules file is (null: neither XDG_CONFIG_HOME nor HOME is set). */
 export function configPath(env: NodeJS.ProcessEnv): string | null {
@@ -9,7 +18,7 @@ export function configPath(env: NodeJS.ProcessEnv): string | null {
   return env.HOME ? `${env.HOME}/.config/tcptally/config` : null;
 }
 
-/** The config file's rules; none when it does not exist; a ConfigError for a bad line or an unreadable file. */
+/** The config file's rules; none when it does not exist; a ConfigError for a bad line, ConfigUnreadable when it cannot be read. */
 export function loadConfigRules(env: NodeJS.ProcessEnv): Rule[] {
   const path = configPath(env);
   if (!path) return [];
@@ -18,7 +27,7 @@ export function loadConfigRules(env: NodeJS.ProcessEnv): Rule[] {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new ConfigError(0, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new ConfigUnreadable(path, err);
   }
   return parseRulesConfig(text);
 }

@@ -37,6 +37,8 @@ export interface Query {
   focus: Focus | null;
   /** Rows kept per list (0 = all). */
   top: number;
+  /** Rows kept in the ports list, when not `top` (0 = all; the exporter ranks every port per state). */
+  portTop?: number;
   intervalMs: number;
   /** The history series the reader draws: 0 = all sockets, else a state code. */
   trendSeries: number;

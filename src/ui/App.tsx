@@ -13,6 +13,7 @@ import type { Snapshot, Store } from '../store/store.js';
 import { alertLevels } from './alertText.js';
 import { AlertsView } from './components/AlertsView.js';
 import { CountersStrip } from './components/CountersStrip.js';
+import { Diagram, useDiagramCounts } from './components/Diagram.js';
 import { DrillTitle } from './components/DrillTitle.js';
 import { HeadroomPane } from './components/HeadroomPane.js';
 import { Header } from './components/Header.js';
@@ -22,10 +23,11 @@ import { StateBars, visibleStates } from './components/StateBars.js';
 import { StatusLine } from './components/StatusLine.js';
 import { Table, type TableProps } from './components/Table.js';
 import { Trend } from './components/Trend.js';
+import { largestPile } from './diagram.js';
 import { asciiText } from './format.js';
 import { useSnapshot, useTerminalSize } from './hooks.js';
 import { keyNames } from './keys.js';
-import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
+import { computeLayout, DRILL_LINES, MIN_COLUMNS, MIN_ROWS } from './layout.js';
 import { useTheme } from './theme.js';
 import { paneRows, reduce, SORT_COLUMNS, type KeyEnv, type ViewState } from './viewState.js';
 import type { ListenerRow } from '../model/listeners.js';
@@ -108,6 +110,7 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
     dispatch({ type: 'keys', keys: keyNames(input, key), env: envRef.current });
   }, []);
   useInput(onInput);
+  const diagram = useDiagramCounts(snap, view.focus);
 
   if (layout.tooSmall) {
     return (
@@ -127,15 +130,17 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
     // with the sample under way) has the port in its list
     : snap.tally.focusPort ?? snap.tally.ports.find((p) => p.port === focus.port && p.direction === focus.direction);
   const processInfo = snap?.attribution ? snap.processInfo : null;
-  const note = [view.paused ? 'PAUSED' : '', view.focus ? 'Esc back' : ''].filter(Boolean).join(' ');
+  const note = [view.paused ? 'PAUSED' : '', view.diagram ? 'diagram: d or Esc back' : view.focus ? 'Esc back' : ''].filter(Boolean).join(' ');
   return (
     <Box flexDirection="column" width={columns} height={layout.lines}>
       <Header snap={snap} host={host} os={os} intervalMs={view.intervalMs} paused={view.paused} filterText={snap ? snap.filter : view.filterText} width={columns} />
-      <StateBars states={states} deltas={snap?.deltas ?? NO_COUNTS} hideZero={view.hideZero || layout.bars < barLines} trend={view.trend} width={columns} levels={levels.states} />
-      <Trend series={view.trend} values={snap && snap.trend.series === view.trend ? snap.trend.values : []} stats={snap && snap.trend.series === view.trend ? snap.trend.stats : NO_STATS} width={columns} />
-      <CountersStrip rates={snap?.rates ?? {}} width={columns} conntrack={snap?.conntrack} conntrackLevel={levels.conntrack} />
+      {view.diagram ? null : <StateBars states={states} deltas={snap?.deltas ?? NO_COUNTS} hideZero={view.hideZero || layout.bars < barLines} trend={view.trend} width={columns} levels={levels.states} />}
+      {view.diagram ? null : <Trend series={view.trend} values={snap && snap.trend.series === view.trend ? snap.trend.values : []} stats={snap && snap.trend.series === view.trend ? snap.trend.stats : NO_STATS} width={columns} />}
+      {view.diagram ? null : <CountersStrip rates={snap?.rates ?? {}} width={columns} conntrack={snap?.conntrack} conntrackLevel={levels.conntrack} />}
       {view.focus ? <DrillTitle focus={view.focus} row={focusRow} info={view.focus && 'pid' in view.focus ? snap?.processInfo[view.focus.pid] : undefined} netns={focusNs} services={services} now={snap?.time ?? 0} agesSince={snap?.agesSince ?? null} width={columns} /> : null}
-      {view.pane === 'headroom'
+      {view.diagram
+        ? <Diagram counts={diagram.counts} deltas={diagram.deltas} mark={view.trendSet && view.trend !== 0 ? view.trend : largestPile(diagram.counts)} width={columns} height={layout.lines - 2 - (view.focus ? DRILL_LINES : 0) - (view.prompt ? 2 : 1)} />
+        : view.pane === 'headroom'
         ? <HeadroomPane headroom={snap?.headroom ?? null} waiting={!snap} selected={view.selected} height={layout.tableRows} width={columns} />
         : view.pane === 'listeners'
         ? <ListenersTable rows={rows as readonly ListenerRow[]} totalRows={total} selected={sel} height={layout.tableRows} width={columns} processInfo={processInfo} rates={snap?.rates ?? {}} />

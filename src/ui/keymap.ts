@@ -30,6 +30,7 @@ export type ActionId =
   | 'allNetns'
   | 'listeners'
   | 'alerts'
+  | 'diagram'
   | 'headroom'
   | 'promptSubmit'
   | 'promptCancel'
@@ -72,6 +73,7 @@ export const BINDINGS: readonly Binding[] = [
   { action: 'listeners', keys: ['l'], label: 'l', help: 'listeners: accept queue against backlog, SYN_RECV per listener; a queue at 80 % or more first, marked "!" (again: back to ports)', contexts: ['main'] },
   { action: 'alerts', keys: ['a'], label: 'a', help: 'alerts: what fired and cleared during this run, newest first (Esc back); a firing rule shows in the header', contexts: ['main', 'help'], hint: 'alerts' },
   { action: 'allNetns', keys: ['n'], label: 'n', help: 'every network namespace on the box (containers, pods) or only ours; a namespaces table joins Tab', contexts: ['main'] },
+  { action: 'diagram', keys: ['d'], label: 'd', help: 'the TCP state diagram: the live counts on the open and close paths, the largest pile (or the trended state) marked, and whose move it is; follows the filter and the drill-down (d or Esc: back to the tables)', contexts: ['main'] },
   { action: 'headroom', keys: ['e'], label: 'e', help: 'ephemeral-port headroom: sockets per destination against ip_local_port_range, from 80 % highlighted (also last in the Tab cycle; e again or Esc: back)', contexts: ['main'] },
   { action: 'promptSubmit', keys: ['enter'], label: 'Enter', help: 'apply the filter (a bad one stays, with its error)', contexts: ['prompt'] },
   { action: 'promptCancel', keys: ['escape'], label: 'Esc', help: 'cancel the prompt', contexts: ['prompt'] },

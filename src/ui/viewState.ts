@@ -55,6 +55,10 @@ export interface ViewState {
   /** The alerts view (key a) is open, scrolled this many events from the newest. */
   alerts: boolean;
   alertsScroll: number;
+  /** The state diagram in place of the tables (the d key). */
+  diagram: boolean;
+  /** The trend's state was chosen with t (the diagram marks it, not the largest pile). */
+  trendSet: boolean;
   quit: boolean;
 }
 
@@ -77,6 +81,8 @@ export function initialViewState(opts: { intervalMs: number; filterText?: string
     allNetns: opts.allNetns ?? false,
     alerts: false,
     alertsScroll: 0,
+    diagram: false,
+    trendSet: false,
     quit: false,
   };
 }
@@ -244,6 +250,7 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
     case 'alerts': return { ...s, alerts: true, alertsScroll: 0 };
     case 'filter': return { ...s, prompt: { text: s.filterText ?? '', error: null, full: false } };
     case 'escape':
+      if (s.diagram) return { ...s, diagram: false };
       if (s.focus) return { ...s, focus: null, pane: 'ports', selected: 0 };
       if (s.pane === 'headroom') return { ...s, pane: 'ports', selected: 0 };
       if (s.filterText) return { ...s, filter: null, filterText: null, selected: 0 };
@@ -259,6 +266,7 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
     case 'home': return { ...s, selected: 0 };
     case 'end': return { ...s, selected: last() };
     case 'drill': {
+      if (s.diagram) return s; // the table's selection is not on screen
       // a port: its peers (and processes); a process: its ports (and peers); a listener: its port's
       const inNs = s.focus !== null && 'netns' in s.focus;
       if (s.pane === 'listeners' && (!s.focus || inNs)) {
@@ -283,17 +291,20 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
     case 'slower': return { ...s, intervalMs: stepInterval(s.intervalMs, +1) };
     case 'trend': {
       const key = SORT_COLUMNS[s.sortColumn].key;
-      return { ...s, trend: typeof key === 'number' ? key : TOTAL_SERIES };
+      return { ...s, trend: typeof key === 'number' ? key : TOTAL_SERIES, trendSet: true };
     }
+    case 'diagram': return { ...s, diagram: !s.diagram };
     case 'hideZero': return { ...s, hideZero: !s.hideZero };
     case 'listeners': {
       // listeners are the box's (or a namespace's): a port's or a process's drill-down is left
-      if (s.pane === 'listeners') return { ...s, pane: 'ports', selected: 0 };
+      // (from the diagram: the listeners table, shown)
+      if (s.pane === 'listeners' && !s.diagram) return { ...s, pane: 'ports', selected: 0 };
       const keep = s.focus !== null && 'netns' in s.focus;
-      return { ...s, pane: 'listeners', focus: keep ? s.focus : null, selected: 0 };
+      return { ...s, pane: 'listeners', focus: keep ? s.focus : null, selected: 0, diagram: false };
     }
     // box-wide (our namespace): it leaves a drill-down; pressed again, back to the ports
-    case 'headroom': return s.pane === 'headroom' ? { ...s, pane: 'ports', selected: 0 } : { ...s, pane: 'headroom', focus: null, selected: 0 };
+    // (from the diagram: the headroom, shown)
+    case 'headroom': return s.pane === 'headroom' && !s.diagram ? { ...s, pane: 'ports', selected: 0 } : { ...s, pane: 'headroom', focus: null, selected: 0, diagram: false };
     case 'allNetns': {
       // leaving every namespace: a namespace's drill-down and the namespaces table go with it
       const leave = s.allNetns && (s.pane === 'namespaces' || (s.focus !== null && 'netns' in s.focus));

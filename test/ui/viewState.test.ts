@@ -250,3 +250,41 @@ test('l shows the listeners (fullest first, whatever the sort), again goes back 
   assert.deepEqual([ns.pane, ns.focus], ['listeners', { netns: 4026531840 }]);
   assert.equal(l(l(init(), 'togglePane'), 'listeners').pane, 'listeners');
 });
+
+test('d toggles the diagram; Esc leaves it before the drill-down and the filter; Enter does not drill unseen rows; t marks its state', () => {
+  let s = run(init(), 'diagram');
+  assert.equal(s.diagram, true);
+  assert.equal(run(s, 'diagram').diagram, false);
+  // drilled into a port and filtered, then the diagram: Esc steps back one thing at a time
+  s = run(keys(init(), '/tw\r'), 'drill', 'diagram');
+  assert.ok(s.focus && s.diagram && s.filterText === 'tw');
+  s = run(s, 'escape');
+  assert.deepEqual([s.diagram, !!s.focus, s.filterText], [false, true, 'tw']);
+  s = run(s, 'escape');
+  assert.deepEqual([s.diagram, !!s.focus, s.filterText], [false, false, 'tw']);
+  // in the diagram the table's selection is not on screen: Enter leaves the view as it is
+  const d = run(init(), 'diagram');
+  assert.equal(run(d, 'drill'), d);
+  // the diagram marks the largest pile until a state is trended with t
+  assert.equal(init().trendSet, false);
+  s = run(init(), 'sortNext', 'trend');
+  assert.deepEqual([s.trend, s.trendSet], [1, true]);
+  // in the prompt, d is a letter of the filter (dport)
+  assert.equal(keys(init(), '/dport = 5432').prompt!.text, 'dport = 5432');
+  // l from the diagram shows the listeners table (not the ports behind the diagram)
+  s = run(init(), 'diagram', 'listeners');
+  assert.deepEqual([s.diagram, s.pane], [false, 'listeners']);
+  s = run({ ...init(), pane: 'listeners' }, 'diagram', 'listeners');
+  assert.deepEqual([s.diagram, s.pane], [false, 'listeners']);
+});
+
+test('e: the headroom pane (leaving a drill-down or the diagram), e again or Esc back to the ports', () => {
+  let s = run(init(), 'drill');
+  assert.notEqual(s.focus, null);
+  s = run(s, 'headroom');
+  assert.deepEqual([s.pane, s.focus, s.selected], ['headroom', null, 0], 'box-wide: the drill-down is left');
+  assert.equal(run(s, 'headroom').pane, 'ports');
+  assert.equal(run(s, 'escape').pane, 'ports');
+  const d = run(init(), 'diagram', 'headroom');
+  assert.deepEqual([d.pane, d.diagram], ['headroom', false], 'from the diagram: the headroom, shown');
+});
