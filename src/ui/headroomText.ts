@@ -31,6 +31,9 @@ export function percentText(r: Pick<HeadroomRow, 'used' | 'size'>): string {
   return (Math.floor(fillPercent(r) * 10) / 10).toFixed(1);
 }
 
-/** Why there is no headroom to show. */
+/**
+ * Why there is no headroom to show: /proc/sys answers for this process's namespace, so with --pid
+ * (another namespace's sockets) there are no settings to count against; nor where /proc/sys is absent.
+ */
 export const HEADROOM_UNKNOWN =
-  'unknown: /proc/sys is this process\'s namespace, not PID\'s (--pid); run tcptally inside it (nsenter -t PID -n tcptally)';
+  'unknown: no port-range sysctls for these sockets (--pid: another namespace\'s; run tcptally inside it: nsenter -t PID -n tcptally)';

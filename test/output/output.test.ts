@@ -155,6 +155,6 @@ test('--once text: the ephemeral-port section with the settings, rows at ≥ 80 
   assert.ok(lines.includes('  ::1       [::1]:443              71/90   78.8'), out);
   assert.ok(lines.includes('  … 1 more'), out);
   const unknown = formatOnce(snapshotOf(S), { host: 'box', services, width: 80, ascii: true, top: 2 });
-  assert.match(unknown, /^EPHEMERAL PORTS unknown: \/proc\/sys is this process's namespace, not PID's\n  \(--pid\); run tcptally inside it/m);
+  assert.match(unknown, /^EPHEMERAL PORTS unknown: no port-range sysctls for these sockets \(--pid: another\n {2}namespace's; run tcptally inside it: nsenter -t PID -n tcptally\)$/m);
   assert.ok(unknown.split('\n').every((l) => l.length <= 80));
 });

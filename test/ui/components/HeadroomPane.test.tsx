@@ -61,7 +61,7 @@ test('HeadroomPane: narrow terminal puts the kernel settings on the second line;
   assert.equal(a.trimEnd(), 'ephemeral ports: range 40000–40099 (90 ports, 10 reserved)');
   assert.match(b, /^tw_reuse 2 \(loopback\) {2}fin_timeout 60 s {2}3 destinations/);
   const unknown = render(<HeadroomPane headroom={null} waiting={false} selected={0} height={3} width={80} />);
-  assert.match(strip(unknown.lastFrame()), /^ephemeral-port headroom unknown: \/proc\/sys is this process's namespace/);
+  assert.match(strip(unknown.lastFrame()), /^ephemeral-port headroom unknown: no port-range sysctls for these sockets \(--pid: *\n {2}another namespace's; run tcptally inside it: nsenter -t PID -n tcptally\)/);
   const waiting = render(<HeadroomPane headroom={null} waiting selected={0} height={3} width={80} />);
   assert.match(strip(waiting.lastFrame()), /waiting for the first sample/);
   const empty = render(<HeadroomPane headroom={{ ...H, rows: [], count: 0 }} waiting={false} selected={0} height={3} width={80} />);
