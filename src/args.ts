@@ -127,8 +127,9 @@ ${MAX_FILTER_DEPTH} nested "(" / "not".
 Rules (also one "warn RULE" / "crit RULE" a line in $XDG_CONFIG_HOME/tcptally/config,
 else ~/.config/tcptally/config): STATE OP N, STATE:PORT OP N, rate(STATE) OP N (per
 second), total OP N, conntrack OP N[%], acceptqueue OP N% (the fullest listener's
-accept queue against its backlog); OP: > >= < <=. E.g. "CLOSE_WAIT:8080 > 100",
-"rate(TIME_WAIT) > 200", "conntrack > 80%" (default: warn at 80 %, crit at 90 %),
+accept queue against its backlog), headroom OP N[%] (the fullest destination's ephemeral
+ports); OP: > >= < <=. E.g. "CLOSE_WAIT:8080 > 100", "rate(TIME_WAIT) > 200",
+"conntrack > 80%", "headroom > 80%" (default for both: warn at 80 %, crit at 90 %),
 "acceptqueue > 80%" (default: warn at >= 80 %, crit above 100 %: full).
 
 Exit codes: 0 ok, 1 runtime error (cannot read sockets, no such pid, cannot write the

@@ -15,6 +15,7 @@ import { openSampler, type SamplerInit } from './sampler/open.js';
 import type { Sampler } from './sampler/sampler.js';
 import { checkProcNet, SourceError } from './sources/index.js';
 import { ConfigUnreadable, loadConfigRules } from './sources/config.js';
+import { headroomInput } from './model/headroom.js';
 import { ConfigError, evaluate, type Rule, type RuleInputs, type RuleResult } from './model/rules.js';
 import { CHECK_UNKNOWN, formatCheck, formatUnknown, statusOf, withDefaults, type CheckStatus } from './output/check.js';
 import type { Snapshot } from './store/store.js';
@@ -343,7 +344,7 @@ async function runCheck(cfg: Config, init: SamplerInit, recorder: RecordingWrite
     for (let i = 0; i < samples; i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, cfg.intervalMs));
       const s = await sampler.sample();
-      const extra = { conntrack: s.conntrack, listeners: s.listeners };
+      const extra = { conntrack: s.conntrack, listeners: s.listeners, headroom: headroomInput(s.headroom) };
       const results: RuleResult[] = evaluate(rules, s, prev, extra);
       const status = statusOf(results);
       // worst wins; among equals the latest

@@ -8,6 +8,7 @@
 import type { Alerts } from '../model/alerts.js';
 import type { Counters } from '../model/counters.js';
 import type { FilterNode } from '../model/filter.js';
+import type { Headroom } from '../model/headroom.js';
 import type { ListenerRow } from '../model/listeners.js';
 import type { SeriesStats } from '../model/history.js';
 import type { Focus, SortKey, Tally } from '../model/tally.js';
@@ -150,6 +151,13 @@ export interface Snapshot {
   conntrack: Conntrack | null;
   /** The rules (--warn, --crit, the config file, the conntrack fills): what fires now, what fired and cleared. */
   alerts: Alerts;
+  /**
+   * Ephemeral-port headroom of our own namespace (src/model/headroom.ts): the fullest destinations
+   * against ip_local_port_range. null when unknown: the sysctls read are this process's namespace's,
+   * so with --pid (another namespace) or where they cannot be read there is nothing honest to say.
+   * Not filtered: it counts every socket that holds a port.
+   */
+  headroom: Headroom | null;
   /** Set when the snapshot comes from a replayed recording (--replay): its position and pace. */
   replay?: ReplayInfo;
 }

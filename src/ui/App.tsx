@@ -15,6 +15,7 @@ import { AlertsView } from './components/AlertsView.js';
 import { CountersStrip } from './components/CountersStrip.js';
 import { Diagram, useDiagramCounts } from './components/Diagram.js';
 import { DrillTitle } from './components/DrillTitle.js';
+import { HeadroomPane } from './components/HeadroomPane.js';
 import { Header } from './components/Header.js';
 import { ListenersTable } from './components/ListenersTable.js';
 import { Help, helpLines } from './components/Help.js';
@@ -92,7 +93,9 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
   const states = snap?.tally.states ?? NO_COUNTS;
   const barLines = visibleStates(states, view.hideZero).length;
   const nonZero = TCP_STATES.filter((s) => (states[s.code] ?? 0) > 0).length;
-  const layout = computeLayout(columns, termRows, barLines, nonZero, !!view.focus, !!view.prompt);
+  const headroomPane = view.pane === 'headroom';
+  // the headroom pane's two title lines (its settings) take the drill-down title's place
+  const layout = computeLayout(columns, termRows, barLines, nonZero, !!view.focus || headroomPane, !!view.prompt);
   const { rows, total } = useMemo(() => paneRows(snap, view.pane, view.sortColumn, view.ascending), [snap, view.pane, view.sortColumn, view.ascending]);
   const alerts = snap?.alerts ?? NO_ALERTS;
   const levels = useMemo(() => alertLevels(alerts), [alerts]);
@@ -140,6 +143,8 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
       {view.focus ? <DrillTitle focus={view.focus} row={focusRow} info={view.focus && 'pid' in view.focus ? snap?.processInfo[view.focus.pid] : undefined} netns={focusNs} services={services} now={snap?.time ?? 0} agesSince={snap?.agesSince ?? null} width={columns} /> : null}
       {view.diagram
         ? <Diagram counts={diagram.counts} deltas={diagram.deltas} mark={view.trendSet && view.trend !== 0 ? view.trend : largestPile(diagram.counts)} width={columns} height={layout.lines - 2 - (view.focus ? DRILL_LINES : 0) - (view.prompt ? 2 : 1)} />
+        : view.pane === 'headroom'
+        ? <HeadroomPane headroom={snap?.headroom ?? null} waiting={!snap} selected={view.selected} height={layout.tableRows} width={columns} />
         : view.pane === 'listeners'
         ? <ListenersTable rows={rows as readonly ListenerRow[]} totalRows={total} selected={sel} height={layout.tableRows} width={columns} processInfo={processInfo} rates={snap?.rates ?? {}} />
         : <Table pane={view.pane} rows={rows as TableProps['rows']} totalRows={total} sortColumn={view.sortColumn} ascending={view.ascending} selected={sel} height={layout.tableRows} width={columns} services={services} processInfo={processInfo} namespaces={snap?.namespaces} now={snap?.time} marks={levels.ports} />}

@@ -12,8 +12,8 @@ import { compareRows, peerKeyCmp, portKeyCmp, processKeyCmp, type NamespaceRow, 
 import { clampInterval, MAX_SPEED, MIN_SPEED, type Focus, type Snapshot } from '../store/store.js';
 import { actionFor, type ActionId, type Context } from './keymap.js';
 
-/** The table: service ports, remote hosts, remote host:port, processes, listeners, or network namespaces. */
-export type Pane = 'ports' | 'peers' | 'peerPorts' | 'processes' | 'listeners' | 'namespaces';
+/** The table: service ports, remote hosts, remote host:port, processes, listeners, network namespaces, or ephemeral-port headroom. */
+export type Pane = 'ports' | 'peers' | 'peerPorts' | 'processes' | 'listeners' | 'namespaces' | 'headroom';
 export type Row = PortRow | PeerRow | ProcessRow | NamespaceRow | ListenerRow;
 
 /** Sortable columns of the tables, in display order. */
@@ -154,7 +154,8 @@ function contextOf(s: ViewState): Context {
 type CountedRow = Exclude<Row, ListenerRow>;
 
 export function paneRows(snap: Snapshot | null, pane: Pane, sortColumn: number, ascending: boolean): { rows: readonly Row[]; total: number } {
-  if (!snap) return { rows: [], total: 0 };
+  // the headroom pane's rows are not counts per state (HeadroomPane draws snap.headroom)
+  if (!snap || pane === 'headroom') return { rows: [], total: 0 };
   // listeners keep their own order (fullest first), whatever the sort column
   if (pane === 'listeners') return { rows: snap.listeners ?? [], total: snap.listenerCount };
   const t = snap.tally;
@@ -257,7 +258,7 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
       default: return s;
     }
   }
-  const rowCount = () => paneRows(env.snap, s.pane, s.sortColumn, s.ascending).rows.length;
+  const rowCount = () => (s.pane === 'headroom' ? env.snap?.headroom?.rows.length ?? 0 : paneRows(env.snap, s.pane, s.sortColumn, s.ascending).rows.length);
   const last = () => Math.max(0, rowCount() - 1);
   const page = Math.max(1, env.page);
   if (env.replay && NOT_IN_REPLAY.has(a)) return s;
@@ -269,6 +270,7 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
     case 'escape':
       if (s.diagram) return { ...s, diagram: false };
       if (s.focus) return { ...s, focus: null, pane: 'ports', selected: 0 };
+      if (s.pane === 'headroom') return { ...s, pane: 'ports', selected: 0 };
       if (s.filterText) return { ...s, filter: null, filterText: null, selected: 0 };
       return s;
     case 'sortNext': return { ...s, sortColumn: (s.sortColumn + 1) % SORT_COLUMNS.length, selected: 0 };
@@ -325,6 +327,9 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
       const keep = s.focus !== null && 'netns' in s.focus;
       return { ...s, pane: 'listeners', focus: keep ? s.focus : null, selected: 0, diagram: false };
     }
+    // box-wide (our namespace): it leaves a drill-down; pressed again, back to the ports
+    // (from the diagram: the headroom, shown)
+    case 'headroom': return s.pane === 'headroom' && !s.diagram ? { ...s, pane: 'ports', selected: 0 } : { ...s, pane: 'headroom', focus: null, selected: 0, diagram: false };
     case 'allNetns': {
       // leaving every namespace: a namespace's drill-down and the namespaces table go with it
       const leave = s.allNetns && (s.pane === 'namespaces' || (s.focus !== null && 'netns' in s.focus));
@@ -335,11 +340,12 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
 }
 
 /**
- * ports → hosts → host:port → processes → listeners → ports; in a port's drill-down its hosts →
- * host:port → processes; in a process's drill-down its ports → hosts → host:port.
+ * ports → hosts → host:port → processes → listeners (→ namespaces) → headroom → ports; in a port's
+ * drill-down its hosts → host:port → processes; in a process's drill-down its ports → hosts → host:port.
  */
 function nextPane(s: ViewState, namespaces: boolean): Pane {
-  const all: readonly Pane[] = namespaces && !s.focus ? [...PANES, 'namespaces'] : PANES;
+  // the headroom is our namespace's, box-wide: not in a drill-down
+  const all: readonly Pane[] = s.focus ? PANES : [...PANES, ...(namespaces ? ['namespaces' as const] : []), 'headroom'];
   const drill = (p: Pane) => p !== 'listeners';
   const cycle = !s.focus || 'netns' in s.focus ? all : 'pid' in s.focus ? all.filter((p) => p !== 'processes' && drill(p)) : all.filter((p) => p !== 'ports' && drill(p));
   return cycle[(cycle.indexOf(s.pane) + 1) % cycle.length];

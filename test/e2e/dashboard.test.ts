@@ -117,6 +117,8 @@ describe('the dashboard in a real terminal', { skip: suiteSkip(['tmux', 'pgrep',
     await pane.waitFor(new RegExp(`^ +${process.pid} node +root +\\d+`, 'm'), 20_000);
     pane.send(['Tab']); // the listeners: the test's own, with their queue against their backlog
     await pane.waitFor(/ADDRESS:PORT +OWNER +QUEUE\/BACKLOG +FILL +GAUGE +SYN_RECV/);
+    pane.send(['Tab']); // the ephemeral-port headroom closes the cycle
+    await pane.waitFor(/^ephemeral ports: range /m);
     pane.send(['Tab']); // back to ports
     await pane.waitFor(/PORT SERVICE/);
     pane.send(['s', 's', 's', 'Enter']); // sort by CLOSE_W, drill into the leaker

@@ -45,6 +45,7 @@ const BOUND: [Context, string, ActionId][] = [
   ['main', 'a', 'alerts'],
   ['help', 'a', 'alerts'],
   ['main', 'd', 'diagram'],
+  ['main', 'e', 'headroom'],
 
   ['help', 'q', 'quit'],
   ['help', 'ctrl+c', 'quit'],

@@ -119,7 +119,7 @@ test('selection moves within the rows of the snapshot; pages by the table height
   assert.equal(none.selected, 0, 'no data: nothing to select');
 });
 
-test('Tab cycles ports → hosts → host:port → processes → listeners; Enter drills into the port under the cursor; Esc leaves', () => {
+test('Tab cycles ports → hosts → host:port → processes → listeners → headroom; Enter drills into the port under the cursor; Esc leaves', () => {
   let s = run(init(), 'togglePane');
   assert.equal(s.pane, 'peers');
   s = run(s, 'togglePane');
@@ -130,6 +130,10 @@ test('Tab cycles ports → hosts → host:port → processes → listeners; Ente
   assert.equal(s.pane, 'processes');
   s = run(s, 'togglePane');
   assert.equal(s.pane, 'listeners');
+  s = run(s, 'togglePane');
+  assert.equal(s.pane, 'headroom', 'the ephemeral-port headroom closes the cycle');
+  s = run(s, 'drill');
+  assert.equal(s.focus, null, 'no drill-down from the headroom');
   s = run(s, 'togglePane', 'down', 'drill');
   assert.deepEqual(s.focus, { port: 6001, direction: 'out' });
   assert.equal(s.pane, 'peers');
@@ -306,4 +310,15 @@ test('d toggles the diagram; Esc leaves it before the drill-down and the filter;
   assert.deepEqual([s.diagram, s.pane], [false, 'listeners']);
   s = run({ ...init(), pane: 'listeners' }, 'diagram', 'listeners');
   assert.deepEqual([s.diagram, s.pane], [false, 'listeners']);
+});
+
+test('e: the headroom pane (leaving a drill-down or the diagram), e again or Esc back to the ports', () => {
+  let s = run(init(), 'drill');
+  assert.notEqual(s.focus, null);
+  s = run(s, 'headroom');
+  assert.deepEqual([s.pane, s.focus, s.selected], ['headroom', null, 0], 'box-wide: the drill-down is left');
+  assert.equal(run(s, 'headroom').pane, 'ports');
+  assert.equal(run(s, 'escape').pane, 'ports');
+  const d = run(init(), 'diagram', 'headroom');
+  assert.deepEqual([d.pane, d.diagram], ['headroom', false], 'from the diagram: the headroom, shown');
 });
