@@ -59,7 +59,7 @@ const USAGE: [string[], RegExp][] = [
   [['--top', '-1'], /--top takes a whole number from 0 to 1000000 or "all", got "-1"/],
   [['-i', '9'.repeat(100_000)], /got "9{37}\.\.\." \(try tcptally --help\)\n$/],
   // rules apply in every mode: a bad one is a usage error outside --check (3 there)
-  [['--once', '--crit', 'CLOSE_WAIT > 80%'], /^tcptally: bad rule "CLOSE_WAIT > 80%": "%" applies only to conntrack and acceptqueue at column 16 \(try/],
+  [['--once', '--crit', 'CLOSE_WAIT > 80%'], /^tcptally: bad rule "CLOSE_WAIT > 80%": "%" applies only to conntrack, acceptqueue and headroom at column 16 \(try/],
   [['--json', '--bell'], /^tcptally: --bell rings in the dashboard only \(try/],
 ];
 

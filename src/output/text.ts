@@ -29,15 +29,12 @@ function stateHeaders(): string {
   return KEY_STATE_COLUMNS.map((c) => padLeft(c.header, c.header.length + 1)).join('');
 }
 
-/** Rows of the ephemeral-port section at most: a short look; the dashboard and --json have the rest. */
-const HEADROOM_ROWS = 5;
-
 /** The ephemeral-port headroom: the settings, then the fullest destinations (≥ 80 % marked with '!'). */
 function headroomLines(s: Snapshot, o: TextOptions): string[] {
   const h = s.headroom;
   if (!h) return wrap('EPHEMERAL PORTS ', HEADROOM_UNKNOWN, o.width, 2);
   const out = ['EPHEMERAL PORTS in use per destination (TIME_WAIT included)', ...settingsLines(h, o.ascii, o.width, '  ').map((l) => truncate(l, o.width, o.ascii))];
-  const rows = h.rows.slice(0, Math.min(o.top, HEADROOM_ROWS));
+  const rows = h.rows.slice(0, o.top);
   if (h.count === 0) out.push('  (no connection holds an ephemeral port)');
   else if (rows.length > 0) {
     const lw = Math.min(24, Math.max(5, ...rows.map((r) => r.local.length)));
