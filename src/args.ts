@@ -36,6 +36,10 @@ export interface Config {
   allNetns: boolean;
   /** --warn / --crit rules, in the order given (--check). */
   rules: Rule[];
+  /** --ssh: remote hosts to read instead of this box (empty: this box). */
+  ssh: string[];
+  /** --ssh-command split into argv (default ['ssh']). */
+  sshCommand: string[];
 }
 
 export const HELP = `tcptally — live TCP sockets by state, ports and peers (exact: counts equal ss's)
@@ -67,6 +71,10 @@ Options:
       --no-owners         do not look up which processes hold the sockets (/proc/*/fd)
       --all-netns         every network namespace on the box (containers, pods), each by
                           /proc/PID/net of one member; the dashboard's n key turns it on and off
+      --ssh DEST          read DEST ([user@]host, as ssh takes it) instead of this box, over one
+                          ssh session; repeat it or give a comma list for a fleet of hosts
+      --ssh-command CMD   the ssh command and its options (default "ssh"), e.g.
+                          "ssh -p 2222 -i KEY", like rsync's -e
   -h, --help              this help
   -V, --version           the version
 Numbers are plain decimals (0.5, 1000): no sign, exponent or hex.
@@ -101,6 +109,8 @@ const OPTIONS = {
   'no-color': { type: 'boolean' },
   'no-owners': { type: 'boolean' },
   'all-netns': { type: 'boolean' },
+  ssh: { type: 'string', multiple: true },
+  'ssh-command': { type: 'string' },
   dashboard: { type: 'boolean' },
   check: { type: 'boolean' },
   warn: { type: 'string', multiple: true },
@@ -115,7 +125,7 @@ interface Values {
   once?: boolean; json?: boolean; watch?: boolean; ascii?: boolean; 'no-color'?: boolean; 'no-owners'?: boolean; 'all-netns'?: boolean;
   dashboard?: boolean; help?: boolean; version?: boolean; check?: boolean;
   count?: string; interval?: string; source?: string; pid?: string; top?: string; history?: string;
-  filter?: string[]; warn?: string[]; crit?: string[];
+  filter?: string[]; warn?: string[]; crit?: string[]; ssh?: string[]; 'ssh-command'?: string;
 }
 
 /** Rows in each ports / peers list when --top is not given. */
@@ -184,6 +194,16 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
   if (v['all-netns'] && (pid !== undefined || source === 'si')) {
     throw new UsageError(`--all-netns reads every namespace and cannot be used with ${pid !== undefined ? '--pid' : '--source si'}`);
   }
+  const ssh = (v.ssh ?? []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter((d) => d !== '');
+  if (v.ssh && ssh.length === 0) throw new UsageError('--ssh needs a destination ([user@]host)');
+  const bad = ssh.find((d) => d.startsWith('-') || /\s/.test(d));
+  if (bad !== undefined) throw new UsageError(`--ssh takes [user@]host, got "${clip(bad)}"`);
+  if (v['ssh-command'] !== undefined && ssh.length === 0) throw new UsageError('--ssh-command needs --ssh');
+  const sshCommand = v['ssh-command'] !== undefined ? splitCommand(v['ssh-command']) : ['ssh'];
+  if (ssh.length > 0) {
+    const other = v.pid !== undefined ? '--pid' : v['all-netns'] ? '--all-netns' : v.source !== undefined ? '--source' : v.check ? '--check' : null;
+    if (other) throw new UsageError(`--ssh cannot be combined with ${other}`);
+  }
   // every -f, and the trailing words, are one filter each: all of them apply
   const parts = [...(v.filter ?? []), positionals.join(' ')].map((s) => s.trim()).filter((s) => s !== '');
   const filterText = parts.length === 0 ? null : parts.length === 1 ? parts[0] : parts.map((p) => `(${p})`).join(' and ');
@@ -203,6 +223,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
     historySeconds: v.history !== undefined ? num('--history', v.history, 10, 86_400, true) : 600,
     forceDashboard: !!v.dashboard,
     rules,
+    ssh,
+    sshCommand,
   };
 }
 
@@ -215,6 +237,48 @@ function ruleList(texts: string[] | undefined, level: Level): Rule[] {
       throw err;
     }
   });
+}
+
+/**
+ * A command line as a shell splits it (for --ssh-command): words at blanks, '...' literal, "..." with
+ * \\ escapes, \\ outside quotes. No expansions. An empty command or an open quote is a UsageError.
+ */
+export function splitCommand(text: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'") {
+      const end = text.indexOf("'", i + 1);
+      if (end < 0) throw new UsageError('--ssh-command has an unterminated \' quote');
+      word += text.slice(i + 1, end);
+      i = end;
+      inWord = true;
+    } else if (c === '"') {
+      let j = i + 1;
+      for (; j < text.length && text[j] !== '"'; j++) {
+        if (text[j] === '\\' && j + 1 < text.length && '"\\$`'.includes(text[j + 1])) j++;
+        word += text[j];
+      }
+      if (j >= text.length) throw new UsageError('--ssh-command has an unterminated " quote');
+      i = j;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < text.length) {
+      word += text[++i];
+      inWord = true;
+    } else if (c === ' ' || c === '\t' || c === '\n') {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(word);
+  if (words.length === 0) throw new UsageError('--ssh-command is empty');
+  return words;
 }
 
 function parseTop(raw: string): number | 'all' {

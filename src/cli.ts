@@ -78,6 +78,16 @@ export function canRunDashboard(env: NodeJS.ProcessEnv): boolean {
   return !!process.stdin.isTTY && !!process.stdout.isTTY && env.TERM !== 'dumb';
 }
 
+/** Before the UI module is imported. */
+function prepareDashboard(): void {
+  // Ink draws nothing until exit when CI or CONTINUOUS_INTEGRATION is set (is-in-ci, read when Ink
+  // loads). This is a real terminal, so drop them before the UI module is imported.
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  // React's production build (the bundle has it built in; this covers the unbundled fallback)
+  process.env.NODE_ENV ??= 'production';
+}
+
 type DashboardModule = typeof import('./ui/run.js');
 
 /** The bundled dashboard (one file, fast to load; see scripts/bundle.mjs), else the plain modules. */
@@ -131,6 +141,20 @@ async function main(): Promise<void> {
   if (cfg.mode === 'dashboard' && cfg.forceDashboard && !canRunDashboard(process.env)) {
     fail(EXIT_USAGE, 'the dashboard needs a terminal on stdin and stdout (and TERM other than dumb)');
   }
+  if (cfg.ssh.length > 0) {
+    // other hosts (--ssh): the same modes, each host read through its ssh session (src/sshCli.ts)
+    const { runSsh } = await import('./sshCli.js');
+    const code = await runSsh({
+      cfg, services, filter, interactive,
+      runDashboard: async (store) => {
+        prepareDashboard();
+        const { runDashboard } = await loadDashboard();
+        process.stdout.off('error', onOutputError);
+        return runDashboard({ store: store as never, cfg, services, host: hostname(), filter });
+      },
+    });
+    process.exit(code);
+  }
   // a gone or unreadable --pid is said here, on every path: before the dashboard takes the screen
   if (cfg.pid !== undefined) {
     try {
@@ -149,12 +173,7 @@ async function main(): Promise<void> {
     query: { intervalMs: cfg.intervalMs, filterText: filter ? cfg.filterText : null, filter, allNetns: cfg.allNetns },
   };
   if (interactive) {
-    // Ink draws nothing until exit when CI or CONTINUOUS_INTEGRATION is set (is-in-ci, read when Ink
-    // loads). This is a real terminal, so drop them before the UI module is imported.
-    delete process.env.CI;
-    delete process.env.CONTINUOUS_INTEGRATION;
-    // React's production build (the bundle has it built in; this covers the unbundled fallback)
-    process.env.NODE_ENV ??= 'production';
+    prepareDashboard();
     // the dashboard samples in a worker thread, which opens the source: keys and frames never wait
     // for a socket walk, and a source that cannot be read ends the dashboard with its message
     const { WorkerStore } = await import('./sampler/workerStore.js');
