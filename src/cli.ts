@@ -146,11 +146,11 @@ async function main(): Promise<void> {
     const { runSsh } = await import('./sshCli.js');
     const code = await runSsh({
       cfg, services, filter, interactive,
-      runDashboard: async (store) => {
+      runDashboard: async (fleet) => {
         prepareDashboard();
         const { runDashboard } = await loadDashboard();
         process.stdout.off('error', onOutputError);
-        return runDashboard({ store: store as never, cfg, services, host: hostname(), filter });
+        return runDashboard({ store: fleet.hosts[0], fleet, cfg, services, host: hostname(), filter });
       },
     });
     process.exit(code);

@@ -12,6 +12,7 @@ import type { Services } from './model/services.js';
 import { tallyTop } from './model/tally.js';
 import { toJson } from './output/json.js';
 import { formatOnce } from './output/text.js';
+import { FleetStore } from './store/fleet.js';
 import { RemoteHost } from './store/remote.js';
 import type { Query, RemoteLink, Snapshot } from './store/store.js';
 
@@ -36,7 +37,8 @@ export interface SshRunOptions {
   services: Services;
   filter: FilterNode | null;
   interactive: boolean;
-  runDashboard: (store: RemoteHost | RemoteHost[]) => Promise<number>;
+  /** Mounts the dashboard of these hosts (their fleet, or one host's); resolves with the exit code. */
+  runDashboard: (fleet: FleetStore) => Promise<number>;
 }
 
 /** A link change as a JSON line of the stream. */
@@ -59,7 +61,7 @@ export async function runSsh({ cfg, services, filter, interactive, runDashboard 
   });
   if (interactive) {
     const hosts = cfg.ssh.map((d) => make(d, DASHBOARD_TOP_ROWS));
-    return runDashboard(hosts.length === 1 ? hosts[0] : hosts);
+    return runDashboard(new FleetStore(hosts));
   }
 
   const hosts = cfg.ssh.map((d) => make(d, tallyTop(rows)));

@@ -4,8 +4,10 @@ import { render } from 'ink';
 import type { Config } from '../args.js';
 import type { FilterNode } from '../model/filter.js';
 import type { Services } from '../model/services.js';
+import type { FleetStore } from '../store/fleet.js';
 import type { Store } from '../store/store.js';
 import { App } from './App.js';
+import { RemoteApp } from './RemoteApp.js';
 import { ScreenWriter } from './screen.js';
 import { enterTerminal } from './terminal.js';
 import { ThemeContext } from './theme.js';
@@ -17,6 +19,8 @@ export interface DashboardOptions {
   services: Services;
   host: string;
   filter: FilterNode | null;
+  /** Remote hosts (--ssh): their fleet view, or one host's dashboard; `store` is then not read. */
+  fleet?: FleetStore;
 }
 
 /** OS and kernel for the header, read once (systeminformation), never blocking the first frame. */
@@ -30,7 +34,9 @@ async function osLine(): Promise<string> {
   }
 }
 
-export async function runDashboard({ store, cfg, services, host, filter }: DashboardOptions): Promise<number> {
+export async function runDashboard({ store: local, cfg, services, host, filter, fleet }: DashboardOptions): Promise<number> {
+  // what is started, closed and listened to for errors: the local store, or every remote host
+  const store: Pick<Store, 'start' | 'close' | 'onError'> = fleet ?? local;
   return new Promise<number>((resolve) => {
     let done = false;
     let os = '';
@@ -58,7 +64,9 @@ export async function runDashboard({ store, cfg, services, host, filter }: Dashb
     const initial = initialViewState({ intervalMs: cfg.intervalMs, filterText: cfg.filterText, filter, allNetns: cfg.allNetns });
     const tree = (osText: string) => (
       <ThemeContext.Provider value={{ color: cfg.color, ascii: cfg.ascii }}>
-        <App store={store} host={host} os={osText} services={services} initial={initial} onQuit={() => finish(0)} />
+        {fleet
+          ? <RemoteApp fleet={fleet} services={services} initial={initial} onQuit={() => finish(0)} />
+          : <App store={local} host={host} os={osText} services={services} initial={initial} onQuit={() => finish(0)} />}
       </ThemeContext.Provider>
     );
     // Ink renders whole frames into the screen writer (debug mode: no erase sequences, no throttle:
@@ -72,7 +80,9 @@ export async function runDashboard({ store, cfg, services, host, filter }: Dashb
     });
     store.start();
     // the OS line waits for the first sample: systeminformation must not compete with the first frame
-    const offFirst = store.subscribe(() => {
+    // (a remote host's OS comes with its session)
+    if (fleet) return;
+    const offFirst = local.subscribe(() => {
       offFirst();
       void osLine().then((text) => {
         os = text;

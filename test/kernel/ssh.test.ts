@@ -16,7 +16,8 @@ import { after, before, describe, test } from 'node:test';
 import { STATE_NAMES, TCP_STATES } from '../../src/model/states.js';
 import { SocketFarm, waitFor, type Host } from '../helpers/sockets.js';
 import { REMOTE_V4, SshKeys, SSHD_ADDR, TestSshd } from '../helpers/sshd.js';
-import { suiteSkip } from '../helpers/tools.js';
+import { requireTool, suiteSkip } from '../helpers/tools.js';
+import { TmuxPane } from '../helpers/tmux.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 const HOST = REMOTE_V4 as Host;
@@ -81,6 +82,18 @@ async function assertEqualsSsOverSsh(port: number, mode: string): Promise<JsonLi
 }
 
 let keys: SshKeys;
+
+/** An ssh config naming the two servers: alpha (node-remote) and beta (proc-remote). */
+function sshConfig(): string {
+  const config = join(keys.dir, 'ssh_config');
+  writeFileSync(config, [
+    `Host alpha\n  HostName ${SSHD_ADDR}\n  Port ${PORT_NODE}`,
+    `Host beta\n  HostName ${SSHD_ADDR}\n  Port ${PORT_PROC}`,
+    `Host *\n  User root\n  IdentityFile ${keys.userKey}\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR`,
+    '',
+  ].join('\n'));
+  return config;
+}
 const servers: TestSshd[] = [];
 const farm = new SocketFarm();
 const children: ChildProcess[] = [];
@@ -135,13 +148,7 @@ describe('--ssh against a real sshd', { skip: suiteSkip(['ss', 'sshd'], 'the --s
   });
 
   test('two hosts (an ssh config names them): --json objects carry each host, in each mode', async () => {
-    const config = join(keys.dir, 'ssh_config');
-    writeFileSync(config, [
-      `Host alpha\n  HostName ${SSHD_ADDR}\n  Port ${PORT_NODE}`,
-      `Host beta\n  HostName ${SSHD_ADDR}\n  Port ${PORT_PROC}`,
-      `Host *\n  User root\n  IdentityFile ${keys.userKey}\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR`,
-      '',
-    ].join('\n'));
+    const config = sshConfig();
     const r = await runJson(['--json', '--count', '2', '-i', '0.3', '--top', '0', '--ssh', 'alpha,beta', '--ssh-command', `ssh -F ${config}`, '-f', FILTER]);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as JsonLine);
@@ -181,4 +188,35 @@ describe('--ssh against a real sshd', { skip: suiteSkip(['ss', 'sshd'], 'the --s
       }
     });
   }
+
+  test('the fleet in a terminal: a row per host, Enter opens one, Esc back; beta\'s sshd killed → down, the other goes on; back → up', async (t) => {
+    if (!requireTool(t, 'tmux', 'the fleet view runs in a real terminal')) return;
+    const beta = servers.find((s) => s.opts.port === PORT_PROC)!;
+    const pane = new TmuxPane('ssh-fleet');
+    const row = (screen: string, host: string) => screen.split('\n').find((l) => l.startsWith(`${host} `)) ?? '';
+    try {
+      pane.start([process.execPath, CLI, '-i', '0.5', '--ssh', 'alpha,beta', '--ssh-command', `ssh -F ${sshConfig()}`, '-f', FILTER], 130, 30);
+      const screen = await pane.waitFor(/^alpha +up .* node .*\n^beta +up .* proc /m, 20_000);
+      // each row's ESTAB column (the first state) is ss's count of the farm's ESTABLISHED sockets
+      const ss = ssCounts();
+      for (const host of ['alpha', 'beta']) {
+        const cells = row(screen, host).trim().split(/\s{2,}/);
+        assert.equal(cells[3].split(' ')[0], String(ss.ESTABLISHED), `${host}: ${row(screen, host)}`);
+      }
+      pane.send(['j']);
+      pane.send(['Enter']);
+      await pane.waitFor(/^tcptally {2}beta · proc-remote · [\d.]+ KB\/sample/m, 10_000);
+      await pane.waitFor(/Esc fleet/, 5000);
+      pane.send(['Escape']);
+      await pane.waitFor(/^tcptally fleet {2}2 hosts/m, 5000);
+      await beta.kill();
+      const down = await pane.waitFor(/^beta +down: /m, 20_000);
+      assert.match(row(down, 'alpha'), /^alpha +up /, 'the other host goes on');
+      await beta.start();
+      await pane.waitFor(/^beta +up .* proc /m, 20_000);
+    } finally {
+      pane.kill();
+      if (beta.pid === undefined) await beta.start();
+    }
+  });
 });

@@ -216,3 +216,21 @@ test('without owners the prompt refuses owner words, with its reason', () => {
   const ok = reduce(keys(init(), '/'), { type: 'keys', keys: keyNames('pid 1', { ...NO_KEY }), env });
   assert.equal(ok.prompt!.error, null);
 });
+
+test('Esc in a fleet\'s host: leaves a drill-down first, then goes back to the fleet (the shared filter stays)', () => {
+  const fleetEnv: KeyEnv = { ...env, canGoBack: true };
+  const esc = (s: ViewState, e: KeyEnv) => reduce(s, { type: 'keys', keys: [{ name: 'escape', text: '' }], env: e });
+  const tw = { filterText: 'tw', filter: { kind: 'state' as const, codes: [6] } };
+  let s = reduce(init(), { type: 'keys', keys: [{ name: 'enter', text: '' }], env: fleetEnv });
+  assert.ok(s.focus);
+  s = esc({ ...s, ...tw }, fleetEnv);
+  assert.equal(s.focus, null);
+  assert.ok(!s.back);
+  s = esc(s, fleetEnv);
+  assert.equal(s.back, true);
+  assert.equal(s.filterText, 'tw');
+  // the local dashboard: Esc clears the filter, and there is nothing to go back to
+  s = esc({ ...init(), ...tw }, env);
+  assert.equal(s.filterText, null);
+  assert.ok(!esc(s, env).back);
+});
