@@ -201,6 +201,15 @@ export class RemoteHost implements Store {
     if (this.session && this.link.mode === 'node-remote') this.session.send({ type: 'query', query: change } satisfies ToAgent);
   }
 
+  /**
+   * Whether the host's dashboard is on screen. A fleet row needs only the counts: its lists are cut to
+   * one row while it is not (a node-remote snapshot is then a few KB, not tens), and get the rows the
+   * host was opened with back when it is.
+   */
+  setShown(shown: boolean): void {
+    this.setQuery({ top: shown ? this.opts.query.top ?? 0 : 1 });
+  }
+
   getQuery(): Query {
     return { ...DEFAULT_QUERY, ...this.query };
   }

@@ -5,7 +5,7 @@
  */
 
 import { useInput, useStdout, type Key } from 'ink';
-import { useCallback, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { Services } from '../model/services.js';
 import type { FleetStore } from '../store/fleet.js';
 import { App } from './App.js';
@@ -46,6 +46,10 @@ export function RemoteApp({ fleet, services, initial, onQuit }: RemoteAppProps) 
   }, [onQuit, count]);
   useInput(onInput, { isActive: open === null });
   const back = useCallback(() => setOpen(null), []);
+  // only the host on screen sends its lists; the fleet's rows need its counts
+  useEffect(() => {
+    fleet.hosts.forEach((h, i) => h.setShown(i === open));
+  }, [fleet, open]);
 
   if (open !== null) {
     const host = fleet.hosts[open];
