@@ -9,7 +9,6 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import net from 'node:net';
 
 export const SSHD_BIN = '/usr/sbin/sshd';
 /** sshd listens here; the sockets the tests count live on REMOTE_V4. */
@@ -97,22 +96,25 @@ export class TestSshd {
     return this.child?.pid;
   }
 
-  /** Starts the server and waits (bounded) until it accepts connections. */
+  /**
+   * Starts the server and waits (bounded) until it says it listens: its own log line, not a connect
+   * (which another server left on the port would answer), and fails when it exits (a port in use).
+   */
   async start(): Promise<void> {
     mkdirSync('/run/sshd', { recursive: true }); // its privilege-separation directory
+    this.log = '';
     const child = spawn(SSHD_BIN, ['-f', this.config, '-D', '-e'], { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (t: string) => { this.log = (this.log + t).slice(-4000); });
     this.child = child;
+    const listening = `Server listening on ${SSHD_ADDR} port ${this.opts.port}.`;
     const end = Date.now() + 10_000;
     while (Date.now() < end) {
-      if (child.exitCode !== null) throw new Error(`sshd exited: ${this.log}`);
-      const ok = await new Promise<boolean>((resolve) => {
-        const s = net.connect({ host: SSHD_ADDR, port: this.opts.port });
-        s.once('connect', () => { s.destroy(); resolve(true); });
-        s.once('error', () => resolve(false));
-      });
-      if (ok) return;
+      if (child.exitCode !== null) {
+        this.child = null;
+        throw new Error(`sshd exited: ${this.log}`);
+      }
+      if (this.log.includes(listening)) return;
       await sleep(50);
     }
     throw new Error(`sshd did not listen on ${SSHD_ADDR}:${this.opts.port}: ${this.log}`);
