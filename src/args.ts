@@ -90,8 +90,9 @@ else ~/.config/tcptally/config): STATE OP N, STATE:PORT OP N, rate(STATE) OP N (
 second), total OP N, conntrack OP N[%]; OP: > >= < <=. E.g. "CLOSE_WAIT:8080 > 100",
 "rate(TIME_WAIT) > 200", "conntrack > 80%" (default: warn at 80 %, crit at 90 %).
 
-Exit codes: 0 ok, 1 runtime error (cannot read sockets, no such pid), 2 usage error,
-130 / 143 ended by SIGINT (Ctrl-C in --watch, --count) / SIGTERM, 129 SIGHUP (dashboard).
+Exit codes: 0 ok, 1 runtime error (cannot read sockets, no such pid, an --ssh host
+unreachable), 2 usage error, 130 / 143 ended by SIGINT (Ctrl-C in --watch, --count) /
+SIGTERM, 129 SIGHUP (dashboard).
 With --check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also a bad rule or option).`;
 
 const OPTIONS = {

@@ -49,10 +49,11 @@ export class ProcRemoteSource implements Source {
 
   async read(table: SocketTable): Promise<ReadStats> {
     const session = this.session;
-    if (!session || session.closed) throw new SourceError(`${this.where}: not connected`);
+    // (the messages name no host: the host's link does)
+    if (!session || session.closed) throw new SourceError('not connected');
     const s = await session.sample();
     const tcp = s.files.get('tcp');
-    if (!tcp) throw new SourceError(`${this.where}: cannot read /proc/net/tcp`);
+    if (!tcp) throw new SourceError('cannot read /proc/net/tcp');
     const le = !isBigEndianMachine(session.hello?.machine ?? '');
     table.clear();
     this.seen.clear(this.lastRows);

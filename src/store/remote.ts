@@ -31,6 +31,15 @@ export interface RemoteHostOptions {
   now?: () => number;
 }
 
+/** The remote sampler's error line: a JSON string (its message). */
+function parseAgentError(rest: string): string {
+  try {
+    return String(JSON.parse(rest));
+  } catch {
+    return rest;
+  }
+}
+
 export class RemoteHost implements Store {
   private link: RemoteLink;
   private snapshot: Snapshot | null = null;
@@ -131,7 +140,7 @@ export class RemoteHost implements Store {
       session.onLine((l) => {
         if (this.session !== session) return;
         if (l.verb === 'snap') this.fromAgent(l.rest);
-        else if (l.verb === 'error') this.setLink({ reason: l.rest });
+        else if (l.verb === 'error') this.lost(parseAgentError(l.rest));
       });
       const init: ToAgent = {
         type: 'init',
@@ -164,8 +173,11 @@ export class RemoteHost implements Store {
       this.link = { ...this.link, bytesPerSample: this.source.bytesPerSample };
       this.publish({ ...s, remote: this.link });
     });
-    // a read that failed because the session ended: the session's exit marks the host down
-    sampler.onError(() => {});
+    // a read that failed because the session ended: its exit marks the host down; any other failure
+    // (the remote's /proc/net/tcp unreadable) too, with its message, and the session is reopened
+    sampler.onError((err) => {
+      if (this.session && !this.session.closed) this.lost(err.message);
+    });
     this.sampler = sampler;
     return sampler;
   }
@@ -184,8 +196,10 @@ export class RemoteHost implements Store {
 
   /** The session ended (or never opened): down, with why, and a reconnect after the backoff. */
   private lost(reason: string): void {
-    this.session?.close();
+    // no longer ours before it is closed: its exit must not say "down" a second time, without the reason
+    const session = this.session;
     this.session = null;
+    session?.close();
     this.source.session = null;
     this.sampler?.stop();
     if (!this.running) return;

@@ -28,11 +28,17 @@ export class SshKeys {
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', this.hostKey]);
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', this.userKey]);
     writeFileSync(this.authorized, readFileSync(`${this.userKey}.pub`));
-    mkdirSync(this.noNodePath);
-    for (const tool of ['sh', 'cat', 'uname']) {
+    this.pathOf(this.noNodePath, ['sh', 'cat', 'uname']);
+  }
+
+  /** A directory of links to `tools` (found on our PATH): a remote PATH with those only. */
+  pathOf(dir: string, tools: string[]): string {
+    mkdirSync(dir);
+    for (const tool of tools) {
       const at = execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
-      symlinkSync(at, join(this.noNodePath, tool));
+      symlinkSync(at, join(dir, tool));
     }
+    return dir;
   }
 
   /** The --ssh-command for a server on `port` (no known-hosts file, no prompts). */

@@ -24,6 +24,8 @@ const HOST = REMOTE_V4 as Host;
 const FILTER = `src ${REMOTE_V4} or dst ${REMOTE_V4}`;
 const PORT_NODE = 19401;
 const PORT_PROC = 19402;
+/** A remote whose PATH has a shell only: it cannot read its /proc. */
+const PORT_BARE = 19403;
 const DEST = `root@${SSHD_ADDR}`;
 
 /** ss's per-state counts (tcptally's state names) of the sockets with an end on REMOTE_V4. */
@@ -103,7 +105,11 @@ const children: ChildProcess[] = [];
 describe('--ssh against a real sshd', { skip: suiteSkip(['ss', 'sshd'], 'the --ssh tests run OpenSSH on loopback') }, () => {
   before(async () => {
     keys = new SshKeys();
-    servers.push(new TestSshd(keys, { port: PORT_NODE }), new TestSshd(keys, { port: PORT_PROC, path: keys.noNodePath }));
+    servers.push(
+      new TestSshd(keys, { port: PORT_NODE }),
+      new TestSshd(keys, { port: PORT_PROC, path: keys.noNodePath }),
+      new TestSshd(keys, { port: PORT_BARE, path: keys.pathOf(join(keys.dir, 'bin-sh-only'), ['sh']) }),
+    );
     for (const s of servers) await s.start();
     // sockets on 127.0.94.2 in several states: LISTEN, ESTABLISHED pairs, TIME_WAIT, CLOSE_WAIT / FIN_WAIT2
     const l = await farm.listen(HOST);
@@ -152,6 +158,13 @@ describe('--ssh against a real sshd', { skip: suiteSkip(['ss', 'sshd'], 'the --s
     const r = await runJson(['--once', '--ssh', DEST, '--ssh-command', keys.sshCommand(PORT_NODE).replace(keys.userKey, other)]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, new RegExp(`^tcptally: ${DEST}: .*Permission denied`));
+  });
+
+  test('a remote that cannot read its /proc (no cat): one line naming the host and why, exit 1', async () => {
+    const r = await runJson(['--once', '--ssh', DEST, '--ssh-command', keys.sshCommand(PORT_BARE)]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `tcptally: ${DEST}: cannot read /proc/net/tcp\n`);
   });
 
   test('two hosts (an ssh config names them): --json objects carry each host, in each mode', async () => {
