@@ -13,7 +13,7 @@ const FAST = JSON.stringify(fileURLToPath(new URL('../dist/src/ui/fastOutput.js'
 const LIMIT = 2000;
 
 /** Replaces `text` once in `source`, or fails the build: a new Ink must be looked at, not patched blind. */
-function replaceOnce(source, text, by, file) {
+export function replaceOnce(source, text, by, file) {
   const at = source.indexOf(text);
   if (at < 0 || source.indexOf(text, at + 1) >= 0) throw new Error(`ink-patches: ${file} changed (Ink upgraded?): review scripts/ink-patches.mjs`);
   return source.slice(0, at) + by + source.slice(at + text.length);

@@ -1,5 +1,6 @@
 /** Command-line arguments → a validated Config, or a UsageError (exit 2). Pure: no I/O. */
 
+import { isIPv4, isIPv6 } from 'node:net';
 import { parseArgs } from 'node:util';
 import { clip } from './model/clip.js';
 import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH } from './model/filter.js';
@@ -13,7 +14,19 @@ export class UsageError extends Error {
   }
 }
 
-export type Mode = 'dashboard' | 'once' | 'json' | 'check' | 'help' | 'version';
+export type Mode = 'dashboard' | 'once' | 'json' | 'check' | 'serve' | 'help' | 'version';
+
+/** Where --serve listens: an IP address (IPv6 without brackets) and a port. */
+export interface ServeAddress {
+  host: string;
+  port: number;
+}
+
+/** --serve PORT alone binds here: the metrics name every service port of the box (see README, Exporter). */
+export const DEFAULT_SERVE_HOST = '127.0.0.1';
+/** --serve: service ports exported per state when --top is not given, and at most (cardinality bound). */
+export const DEFAULT_SERVE_TOP = 10;
+export const MAX_SERVE_TOP = 1000;
 
 export interface Config {
   mode: Mode;
@@ -34,12 +47,18 @@ export interface Config {
   owners: boolean;
   /** Every network namespace on the box (--all-netns). */
   allNetns: boolean;
-  /** --warn / --crit rules, in the order given (--check). */
+  /** --warn / --crit rules, in the order given (--check, the dashboard, --json). */
   rules: Rule[];
   /** --ssh: remote hosts to read instead of this box (empty: this box). */
   ssh: string[];
   /** --ssh-command split into argv (default ['ssh']). */
   sshCommand: string[];
+  /** --bell: the dashboard rings the terminal's bell when an alert starts at a higher level. */
+  bell: boolean;
+  /** --serve: the Prometheus exporter's address (mode 'serve', or beside the dashboard with --dashboard). */
+  serve: ServeAddress | null;
+  /** --diagram: the text modes print the TCP state diagram instead of the summary. */
+  diagram: boolean;
 }
 
 export const HELP = `tcptally — live TCP sockets by state, ports and peers (exact: counts equal ss's)
@@ -52,19 +71,30 @@ Modes (default: the dashboard on a terminal, --once into a pipe):
       --json              print one JSON object and exit
       --count N           print N samples (NDJSON with --json), one per interval
       --watch             print a sample every interval until interrupted
+      --diagram           with --once (--count, --watch): print the TCP state diagram
+                          with the counts, the largest pile marked and explained
       --check             a monitoring-plugin check (Nagios, Icinga, Sensu, cron): one
                           line "TCPTALLY STATUS - … | perfdata", exit 0 OK, 1 WARNING,
                           2 CRITICAL, 3 UNKNOWN; with --count N, N samples, worst wins
-      --warn RULE         with --check: warning when RULE holds (repeatable)
-      --crit RULE         with --check: critical when RULE holds (repeatable)
+      --warn RULE         warning when RULE holds (repeatable): --check's status, the
+                          dashboard's header and colours (a view), --json's "alerts"
+      --crit RULE         critical when RULE holds (repeatable), likewise
+      --bell              the dashboard rings the bell when an alert starts (or rises
+                          from warning to critical)
+      --serve [ADDR:]PORT Prometheus metrics on http://ADDR:PORT/metrics until SIGTERM
+                          (ADDR default 127.0.0.1; [::1]:PORT for IPv6); no terminal
+                          needed; with --dashboard the dashboard runs beside it
 Options:
   -i, --interval SEC      seconds between samples, 0.1 to 3600 (default 1)
   -f, --filter EXPR       ss-style filter, e.g. "state time-wait and dport = 5432";
                           repeat -f or add trailing words: all of them apply
-      --source NAME       auto | netlink | proc | si (default auto: netlink, else /proc)
+      --source NAME       auto | netlink | proc | si (default auto: netlink, else /proc);
+                          the single-file build loads its netlink addon from $TMPDIR:
+                          where that is mounted noexec, netlink fails and auto reads /proc
       --pid PID           the sockets of PID's network namespace (a container's), via /proc
       --top N|all         rows in each ports and peers list, 0 for none
-                          (default: --once 10, --json 20)
+                          (default: --once 10, --json 20); with --serve: the ports
+                          exported per state, 0 to 1000 (default 10)
       --history SEC       seconds of trend history to keep (default 600)
       --ascii             ASCII bars and sparklines (default when the locale is not UTF-8)
       --no-color          no colour (also when NO_COLOR is set)
@@ -87,16 +117,20 @@ ${MAX_FILTER_DEPTH} nested "(" / "not".
 
 Rules (also one "warn RULE" / "crit RULE" a line in $XDG_CONFIG_HOME/tcptally/config,
 else ~/.config/tcptally/config): STATE OP N, STATE:PORT OP N, rate(STATE) OP N (per
-second), total OP N, conntrack OP N[%]; OP: > >= < <=. E.g. "CLOSE_WAIT:8080 > 100",
-"rate(TIME_WAIT) > 200", "conntrack > 80%" (default: warn at 80 %, crit at 90 %).
+second), total OP N, conntrack OP N[%], acceptqueue OP N% (the fullest listener's
+accept queue against its backlog); OP: > >= < <=. E.g. "CLOSE_WAIT:8080 > 100",
+"rate(TIME_WAIT) > 200", "conntrack > 80%" (default: warn at 80 %, crit at 90 %),
+"acceptqueue > 80%" (default: warn at >= 80 %, crit above 100 %: full).
 
 Exit codes: 0 ok, 1 runtime error (cannot read sockets, no such pid, an --ssh host
-unreachable), 2 usage error, 130 / 143 ended by SIGINT (Ctrl-C in --watch, --count) /
-SIGTERM, 129 SIGHUP (dashboard).
+unreachable), 2 usage error (also a bad rule, on the command line or in the config file),
+130 / 143 ended by SIGINT (Ctrl-C in --watch, --count) / SIGTERM, 129 SIGHUP (dashboard).
+--serve alone: 0 when ended by SIGTERM or SIGINT, 1 when it cannot listen or read sockets.
 With --check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also a bad rule or option).`;
 
 const OPTIONS = {
   once: { type: 'boolean' },
+  diagram: { type: 'boolean' },
   json: { type: 'boolean' },
   watch: { type: 'boolean' },
   count: { type: 'string' },
@@ -116,6 +150,8 @@ const OPTIONS = {
   check: { type: 'boolean' },
   warn: { type: 'string', multiple: true },
   crit: { type: 'string', multiple: true },
+  bell: { type: 'boolean' },
+  serve: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -124,8 +160,8 @@ type OptionName = keyof typeof OPTIONS;
 
 interface Values {
   once?: boolean; json?: boolean; watch?: boolean; ascii?: boolean; 'no-color'?: boolean; 'no-owners'?: boolean; 'all-netns'?: boolean;
-  dashboard?: boolean; help?: boolean; version?: boolean; check?: boolean;
-  count?: string; interval?: string; source?: string; pid?: string; top?: string; history?: string;
+  dashboard?: boolean; help?: boolean; version?: boolean; check?: boolean; bell?: boolean; diagram?: boolean;
+  count?: string; interval?: string; source?: string; pid?: string; top?: string; history?: string; serve?: string;
   filter?: string[]; warn?: string[]; crit?: string[]; ssh?: string[]; 'ssh-command'?: string;
 }
 
@@ -181,7 +217,17 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
   if (v.check && (v.json || v.once || v.watch || v.dashboard)) {
     throw new UsageError('--check cannot be combined with --once, --json, --watch or --dashboard');
   }
-  if (!v.check && (v.warn || v.crit)) throw new UsageError(`--${v.warn ? 'warn' : 'crit'} needs --check`);
+  const serve = v.serve !== undefined ? parseServe(v.serve) : null;
+  if (serve) {
+    if (v.json || v.once || v.count !== undefined || v.watch || v.check) {
+      throw new UsageError('--serve cannot be combined with --once, --json, --count, --watch or --check');
+    }
+    if (!v.dashboard && mode === 'dashboard') mode = 'serve';
+  }
+  if (v.bell && mode !== 'dashboard') throw new UsageError('--bell rings in the dashboard only');
+  if (v.diagram && mode !== 'once' && mode !== 'help' && mode !== 'version') {
+    throw new UsageError('--diagram needs --once (or --count / --watch), and not --json, --check or --dashboard');
+  }
   const rules = [...ruleList(v.warn, 'warning'), ...ruleList(v.crit, 'critical')];
 
   const source = (v.source ?? 'auto') as SourceChoice;
@@ -202,7 +248,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
   if (v['ssh-command'] !== undefined && ssh.length === 0) throw new UsageError('--ssh-command needs --ssh');
   const sshCommand = v['ssh-command'] !== undefined ? splitCommand(v['ssh-command']) : ['ssh'];
   if (ssh.length > 0) {
-    const other = v.pid !== undefined ? '--pid' : v['all-netns'] ? '--all-netns' : v.source !== undefined ? '--source' : v.check ? '--check' : null;
+    const other = v.pid !== undefined ? '--pid' : v['all-netns'] ? '--all-netns' : v.source !== undefined ? '--source' : v.check ? '--check'
+      : v.serve !== undefined ? '--serve' : v.diagram ? '--diagram' : v.bell ? '--bell' : null;
     if (other) throw new UsageError(`--ssh cannot be combined with ${other}`);
   }
   // every -f, and the trailing words, are one filter each: all of them apply
@@ -216,7 +263,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
     filterText,
     source,
     pid,
-    top: v.top === undefined ? undefined : parseTop(v.top),
+    top: v.top === undefined ? undefined : serve ? serveTopOf(v.top) : parseTop(v.top),
     ascii: !!v.ascii || !isUtf8Locale(env),
     color: !v['no-color'] && !noColor,
     owners: !v['no-owners'],
@@ -226,7 +273,42 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
     rules,
     ssh,
     sshCommand,
+    bell: !!v.bell,
+    serve,
+    diagram: !!v.diagram,
   };
+}
+
+/**
+ * --serve's [ADDR:]PORT: a port alone binds 127.0.0.1; ADDR is an IPv4 address or an IPv6 one in
+ * brackets ([::1]:9100, [::]:9100). ":PORT" (every interface, in Go programs) is refused: say 0.0.0.0.
+ */
+export function parseServe(raw: string): ServeAddress {
+  const m = /^(?:(\[[^\]]*\]|[^[\]]*):)?([^:[\]]*)$/.exec(raw);
+  const what = `"${clip(raw)}"`;
+  if (!m) throw new UsageError(`--serve takes [ADDR:]PORT (9100, 127.0.0.1:9100, [::1]:9100), got ${what}`);
+  const [, addr, portText] = m;
+  if (!WHOLE.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
+    throw new UsageError(`--serve takes a port from 1 to 65535, got ${what}`);
+  }
+  const port = Number(portText);
+  if (addr === undefined) return { host: DEFAULT_SERVE_HOST, port };
+  if (addr === '') throw new UsageError(`--serve needs an address before ":" (0.0.0.0:${port} for every interface), got ${what}`);
+  if (addr.startsWith('[')) {
+    const v6 = addr.slice(1, -1);
+    if (!isIPv6(v6)) throw new UsageError(`--serve: not an IPv6 address: ${clip(v6)}`);
+    return { host: v6, port };
+  }
+  if (!isIPv4(addr)) throw new UsageError(`--serve takes an IP address (127.0.0.1, 0.0.0.0, [::1]), got ${what}`);
+  return { host: addr, port };
+}
+
+/** --top with --serve: ports per state, bounded (each is up to one series per state). */
+function serveTopOf(raw: string): number {
+  if (!WHOLE.test(raw) || Number(raw) > MAX_SERVE_TOP) {
+    throw new UsageError(`--top with --serve takes a whole number from 0 to ${MAX_SERVE_TOP} (ports per state), got "${clip(raw)}"`);
+  }
+  return Number(raw);
 }
 
 function ruleList(texts: string[] | undefined, level: Level): Rule[] {

@@ -1,19 +1,21 @@
 #!/usr/bin/env node
 /** Entry point: arguments → mode (dashboard, --once, --json, streams); exit codes; nothing else. */
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { HELP, listRows, parseCli, UsageError, type Config } from './args.js';
+import { DEFAULT_SERVE_TOP, HELP, listRows, parseCli, UsageError, type Config } from './args.js';
 import { FilterError, parseFilter, usesOwners, type FilterNode } from './model/filter.js';
 import { NO_SERVICES, parseServices, type Services } from './model/services.js';
 import { tallyTop } from './model/tally.js';
 import { formatOnce } from './output/text.js';
 import { toJson } from './output/json.js';
+import { loadDashboard, version } from './parts.js';
+import { formatDiagram } from './output/diagram.js';
 import { openSampler, type SamplerInit } from './sampler/open.js';
 import type { Sampler } from './sampler/sampler.js';
 import { checkProcNet, SourceError } from './sources/index.js';
-import { readConntrack } from './sources/conntrack.js';
-import { ConfigError, evaluate, parseRulesConfig, type Rule, type RuleInputs, type RuleResult } from './model/rules.js';
+import { ConfigUnreadable, loadConfigRules } from './sources/config.js';
+import { ConfigError, evaluate, type Rule, type RuleInputs, type RuleResult } from './model/rules.js';
 import { CHECK_UNKNOWN, formatCheck, formatUnknown, statusOf, withDefaults, type CheckStatus } from './output/check.js';
 import type { Snapshot } from './store/store.js';
 
@@ -25,11 +27,6 @@ const EXIT_SIGINT = 130;
 const EXIT_SIGTERM = 143;
 /** Rows per table the worker sends to the dashboard (sorted in the worker, so the top is the right top). */
 const DASHBOARD_TOP_ROWS = 200;
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 export function loadServices(path = '/etc/services'): Services {
   try {
@@ -44,26 +41,6 @@ function unknown(message: string): never {
   process.stdout.write(`${formatUnknown(message)}\n`);
   process.stderr.write(`tcptally: ${message}\n`);
   process.exit(CHECK_UNKNOWN);
-}
-
-/** The rules file: $XDG_CONFIG_HOME/tcptally/config, else ~/.config/tcptally/config (null: no HOME either). */
-export function configPath(env: NodeJS.ProcessEnv): string | null {
-  if (env.XDG_CONFIG_HOME) return `${env.XDG_CONFIG_HOME}/tcptally/config`;
-  return env.HOME ? `${env.HOME}/.config/tcptally/config` : null;
-}
-
-/** The config file's rules; none when it does not exist; a ConfigError for a bad line; an unreadable file throws. */
-function loadConfigRules(env: NodeJS.ProcessEnv): Rule[] {
-  const path = configPath(env);
-  if (!path) return [];
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new ConfigError(0, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  return parseRulesConfig(text);
 }
 
 function fail(code: number, message: string): never {
@@ -88,17 +65,24 @@ function prepareDashboard(): void {
   process.env.NODE_ENV ??= 'production';
 }
 
-type DashboardModule = typeof import('./ui/run.js');
-
-/** The bundled dashboard (one file, fast to load; see scripts/bundle.mjs), else the plain modules. */
-async function loadDashboard(): Promise<DashboardModule> {
-  const bundle = new URL('../ui-bundle.js', import.meta.url);
-  if (existsSync(bundle)) return (await import(bundle.href)) as DashboardModule;
-  return import('./ui/run.js');
-}
-
 /** --check was asked for: every failure is UNKNOWN (3), as monitors expect, not the usual exit codes. */
 const checkMode = process.argv.slice(2).includes('--check');
+
+/**
+ * The rules file's rules. One that cannot be read (run as another user with root's HOME) loses no
+ * sockets: the other modes go on without its rules, with a warning; --check cannot check what it
+ * was told to, so it is UNKNOWN.
+ */
+function readConfigRules(): Rule[] {
+  try {
+    return loadConfigRules(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigUnreadable)) throw err;
+    if (checkMode) unknown(err.message);
+    process.stderr.write(`tcptally: warning: ${err.message}; going on without its rules\n`);
+    return [];
+  }
+}
 
 async function main(): Promise<void> {
   // a closed pipe (tcptally --json --watch | head -1) is a normal end, not an error
@@ -135,6 +119,16 @@ async function main(): Promise<void> {
   if (usesOwners(filter) && (!cfg.owners || cfg.source === 'si')) {
     fail(EXIT_USAGE, `the filter names processes (pid, comm, user, container): ${cfg.owners ? 'systeminformation has no socket inodes' : 'drop --no-owners'}`);
   }
+  // the rules in force in every mode: --warn / --crit, the config file's, the conntrack fills
+  let rules: Rule[] = [];
+  try {
+    rules = withDefaults([...cfg.rules, ...readConfigRules()]);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    if (checkMode) unknown(err.message);
+    process.stderr.write(`tcptally: ${err.message}\n`);
+    process.exit(EXIT_USAGE);
+  }
 
 
   const interactive = cfg.mode === 'dashboard' && (cfg.forceDashboard || canRunDashboard(process.env));
@@ -170,8 +164,18 @@ async function main(): Promise<void> {
     historySeconds: cfg.historySeconds,
     owners: cfg.owners,
     allNetns: cfg.allNetns,
+    rules,
     query: { intervalMs: cfg.intervalMs, filterText: filter ? cfg.filterText : null, filter, allNetns: cfg.allNetns },
   };
+  // --serve listens first: a bad address ends here, before the dashboard takes the screen
+  const exporter = cfg.serve ? await openExporter(cfg, init, filter) : null;
+  if (cfg.mode === 'serve') {
+    const { formatServeAddress, serveUntilSignal } = await import('./serve.js');
+    process.stderr.write(`tcptally: serving http://${formatServeAddress(exporter!.address)}/metrics\n`);
+    const err = await serveUntilSignal(exporter!);
+    if (err) fail(EXIT_RUNTIME, err.message);
+    process.exit(EXIT_OK);
+  }
   if (interactive) {
     prepareDashboard();
     // the dashboard samples in a worker thread, which opens the source: keys and frames never wait
@@ -185,6 +189,7 @@ async function main(): Promise<void> {
     // the dashboard's terminal guard handles a dead terminal: it stops the worker before exiting
     process.stdout.off('error', onOutputError);
     const code = await runDashboard({ store, cfg, services, host: hostname(), filter });
+    await exporter?.close();
     process.exit(code);
   }
 
@@ -205,6 +210,10 @@ async function main(): Promise<void> {
   const emit = (s: Snapshot): void => {
     if (cfg.mode === 'json') {
       process.stdout.write(`${JSON.stringify(toJson(s, host, services, rows))}\n`);
+    } else if (cfg.diagram) {
+      // the terminal's width (100 into a pipe); colour only on a terminal (and not under NO_COLOR)
+      const tty = !!process.stdout.isTTY;
+      process.stdout.write(formatDiagram(s, { host, width: tty ? process.stdout.columns || 100 : 100, ascii: cfg.ascii, color: cfg.color && tty }));
     } else {
       const width = Math.max(60, Math.min(process.stdout.columns || 100, 160));
       process.stdout.write(formatOnce(s, { host, services, width, ascii: cfg.ascii, top: rows }));
@@ -241,15 +250,26 @@ async function main(): Promise<void> {
   }
 }
 
-/** --check: N samples (two at least when a rule is a rate), rules evaluated on each, the worst one printed. */
-async function runCheck(cfg: Config, init: SamplerInit): Promise<void> {
-  let rules: Rule[];
+/** --serve: the exporter listening (its sampler started), or exit 1 with why it cannot listen. */
+async function openExporter(cfg: Config, init: SamplerInit, filter: FilterNode | null): Promise<import('./serve.js').Exporter> {
+  const { Exporter, ServeError } = await import('./serve.js');
   try {
-    rules = withDefaults([...cfg.rules, ...loadConfigRules(process.env)]);
+    return await Exporter.open({
+      address: cfg.serve!,
+      // owners only when the filter names processes: the metrics are counts
+      init: { ...init, owners: init.owners && usesOwners(filter) },
+      topPorts: typeof cfg.top === 'number' ? cfg.top : DEFAULT_SERVE_TOP,
+      version: version(),
+    });
   } catch (err) {
-    if (err instanceof ConfigError) unknown(err.message);
+    if (err instanceof ServeError) fail(EXIT_RUNTIME, err.message);
     throw err;
   }
+}
+
+/** --check: N samples (two at least when a rule is a rate), rules evaluated on each, the worst one printed. */
+async function runCheck(cfg: Config, init: SamplerInit): Promise<void> {
+  const rules = init.rules ?? [];
   let sampler: Sampler;
   try {
     // owners only when the filter names processes: the check needs counts, not the /proc/*/fd walk
@@ -266,7 +286,7 @@ async function runCheck(cfg: Config, init: SamplerInit): Promise<void> {
     for (let i = 0; i < samples; i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, cfg.intervalMs));
       const s = await sampler.sample();
-      const extra = { conntrack: cfg.pid === undefined ? readConntrack() : null };
+      const extra = { conntrack: s.conntrack, listeners: s.listeners };
       const results: RuleResult[] = evaluate(rules, s, prev, extra);
       const status = statusOf(results);
       // worst wins; among equals the latest

@@ -79,7 +79,20 @@ const BAD: [string[], string][] = [
   [['--history', '5'], '--history takes a whole number from 10 to 86400, got "5"'],
   [['--dashboard', '--json'], '--dashboard cannot be combined with --once, --json, --count or --watch'],
   [['--watch', '--count', '2'], '--watch and --count cannot be combined'],
+  [['--diagram'], '--diagram needs --once (or --count / --watch), and not --json, --check or --dashboard'],
+  [['--diagram', '--json'], '--diagram needs --once (or --count / --watch), and not --json, --check or --dashboard'],
+  [['--diagram', '--once', '--json'], '--diagram needs --once (or --count / --watch), and not --json, --check or --dashboard'],
+  [['--diagram', '--check'], '--diagram needs --once (or --count / --watch), and not --json, --check or --dashboard'],
+  [['--diagram', '--dashboard'], '--diagram needs --once (or --count / --watch), and not --json, --check or --dashboard'],
 ];
+
+test('--diagram with the text modes: --once, --count, --watch', () => {
+  assert.equal(parseCli(['--once']).diagram, false);
+  for (const argv of [['--once', '--diagram'], ['--diagram', '--count', '3'], ['--watch', '--diagram']]) {
+    const c = parseCli(argv);
+    assert.deepEqual([c.mode, c.diagram], ['once', true], argv.join(' '));
+  }
+});
 
 for (const [argv, message] of BAD) {
   test(`usage error: ${JSON.stringify(argv).slice(0, 60)}`, () => {
@@ -152,5 +165,45 @@ test('--ssh: bad destinations and combinations are usage errors', () => {
     [['--ssh', 'h', '--check'], /--ssh cannot be combined with --check/],
   ] as [string[], RegExp][]) {
     assert.throws(() => parseCli(args), (e: Error) => e instanceof UsageError && re.test(e.message), args.join(' '));
+  }
+});
+
+test('--serve [ADDR:]PORT: loopback by default, IPv4 and bracketed IPv6; alone it is its own mode, with --dashboard beside it', () => {
+  assert.deepEqual(parseCli(['--serve', '9100']).serve, { host: '127.0.0.1', port: 9100 });
+  assert.deepEqual(parseCli(['--serve', '0.0.0.0:9100']).serve, { host: '0.0.0.0', port: 9100 });
+  assert.deepEqual(parseCli(['--serve', '[::1]:9100']).serve, { host: '::1', port: 9100 });
+  assert.deepEqual(parseCli(['--serve', '[::]:65535']).serve, { host: '::', port: 65535 });
+  assert.equal(parseCli([]).serve, null);
+  assert.equal(parseCli(['--serve', '9100']).mode, 'serve');
+  assert.equal(parseCli(['--serve', '9100', '-f', 'tw', '-i', '5']).mode, 'serve');
+  const beside = parseCli(['--serve', '9100', '--dashboard']);
+  assert.equal(beside.mode, 'dashboard');
+  assert.deepEqual(beside.serve, { host: '127.0.0.1', port: 9100 });
+  // --top is the ports exported per state
+  assert.equal(parseCli(['--serve', '9100', '--top', '0']).top, 0);
+  assert.equal(parseCli(['--serve', '9100', '--top', '1000']).top, 1000);
+});
+
+test('--serve: bad addresses and combinations, one message each', () => {
+  const cases: [string[], string][] = [
+    [['--serve', ':9100'], '--serve needs an address before ":" (0.0.0.0:9100 for every interface), got ":9100"'],
+    [['--serve', '0'], '--serve takes a port from 1 to 65535, got "0"'],
+    [['--serve', '65536'], '--serve takes a port from 1 to 65535, got "65536"'],
+    [['--serve', 'localhost:9100'], '--serve takes an IP address (127.0.0.1, 0.0.0.0, [::1]), got "localhost:9100"'],
+    [['--serve', '::1:9100'], '--serve takes an IP address (127.0.0.1, 0.0.0.0, [::1]), got "::1:9100"'],
+    [['--serve', '[::1]'], '--serve takes [ADDR:]PORT (9100, 127.0.0.1:9100, [::1]:9100), got "[::1]"'],
+    [['--serve', '[127.0.0.1]:9100'], '--serve: not an IPv6 address: 127.0.0.1'],
+    [['--serve', '1.2.3:9100'], '--serve takes an IP address (127.0.0.1, 0.0.0.0, [::1]), got "1.2.3:9100"'],
+    [['--serve', '127.0.0.1:http'], '--serve takes a port from 1 to 65535, got "127.0.0.1:http"'],
+    [['--serve'], '--serve needs a value'],
+    [['--serve', '9100', '--once'], '--serve cannot be combined with --once, --json, --count, --watch or --check'],
+    [['--serve', '9100', '--json'], '--serve cannot be combined with --once, --json, --count, --watch or --check'],
+    [['--serve', '9100', '--watch'], '--serve cannot be combined with --once, --json, --count, --watch or --check'],
+    [['--serve', '9100', '--check'], '--serve cannot be combined with --once, --json, --count, --watch or --check'],
+    [['--serve', '9100', '--top', 'all'], '--top with --serve takes a whole number from 0 to 1000 (ports per state), got "all"'],
+    [['--serve', '9100', '--top', '1001'], '--top with --serve takes a whole number from 0 to 1000 (ports per state), got "1001"'],
+  ];
+  for (const [argv, message] of cases) {
+    assert.throws(() => parseCli(argv), (e: unknown) => e instanceof UsageError && e.message === message, argv.join(' '));
   }
 });

@@ -4,6 +4,9 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { test } from 'node:test';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STATE_NAMES } from '../src/model/states.js';
 import { requireTool } from './helpers/tools.js';
@@ -55,6 +58,9 @@ const USAGE: [string[], RegExp][] = [
   [['--count', '1e3'], /--count takes a whole number from 1 to 1000000000, got "1e3"/],
   [['--top', '-1'], /--top takes a whole number from 0 to 1000000 or "all", got "-1"/],
   [['-i', '9'.repeat(100_000)], /got "9{37}\.\.\." \(try tcptally --help\)\n$/],
+  // rules apply in every mode: a bad one is a usage error outside --check (3 there)
+  [['--once', '--crit', 'CLOSE_WAIT > 80%'], /^tcptally: bad rule "CLOSE_WAIT > 80%": "%" applies only to conntrack and acceptqueue at column 16 \(try/],
+  [['--json', '--bell'], /^tcptally: --bell rings in the dashboard only \(try/],
 ];
 
 for (const [args, msg] of USAGE) {
@@ -71,6 +77,40 @@ for (const [args, msg] of USAGE) {
     assert.equal(r.out, '');
   });
 }
+
+test('a bad line in the config file: exit 2 and one line naming it, before the dashboard takes the terminal', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tcptally-cfg-'));
+  try {
+    mkdirSync(join(dir, 'tcptally'));
+    writeFileSync(join(dir, 'tcptally', 'config'), '# rules\nwarn total > 1\ncrit CLOSE_WAIT >> 5\n');
+    for (const mode of ['--json', '--once', '--dashboard']) {
+      const r = run([mode], { XDG_CONFIG_HOME: dir });
+      assert.equal(r.code, 2, `${mode}: ${r.err}`);
+      assert.equal(r.err, 'tcptally: config line 3: bad rule "CLOSE_WAIT >> 5": expected a number, got ">" at column 13\n');
+      assert.equal(r.out, '');
+    }
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('a rules file that cannot be read: the other modes go on with a warning, --check is UNKNOWN', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tcptally-cfg-'));
+  try {
+    // a directory where the file should be: read fails (EISDIR) even for root, as EACCES does for a user
+    mkdirSync(join(dir, 'tcptally', 'config'), { recursive: true });
+    const path = join(dir, 'tcptally', 'config');
+    const r = run(['--json', '--top', '0'], { XDG_CONFIG_HOME: dir });
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.err, `tcptally: warning: cannot read the rules file ${path}: EISDIR; going on without its rules\n`);
+    assert.equal(typeof JSON.parse(r.out).total, 'number');
+    const c = run(['--check'], { XDG_CONFIG_HOME: dir });
+    assert.equal(c.code, 3, c.err);
+    assert.equal(c.out, `TCPTALLY UNKNOWN - cannot read the rules file ${path}: EISDIR\n`);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
 
 test('a 4000-term filter chain within the length limit works', () => {
   const chain = Array.from({ length: 4000 }, (_, k) => `dport = ${k + 1}`).join(' or ');
@@ -106,7 +146,7 @@ test('--json prints one object with the documented keys and all eleven states', 
   const lines = r.out.trim().split('\n');
   assert.equal(lines.length, 1);
   const j = JSON.parse(lines[0]);
-  for (const k of ['time', 'host', 'source', 'intervalMs', 'sampleMs', 'stale', 'total', 'states', 'ports', 'peers', 'counters', 'filter']) {
+  for (const k of ['time', 'host', 'source', 'intervalMs', 'sampleMs', 'stale', 'total', 'states', 'ports', 'peers', 'counters', 'filter', 'conntrack', 'alerts']) {
     assert.ok(k in j, k);
   }
   assert.deepEqual(Object.keys(j.states), [...STATE_NAMES]);

@@ -25,6 +25,8 @@ const IPPROTO_TCP = 6;
 const SS_STATES_MASK = 0xfff;
 
 const NLMSG_HDRLEN = 16;
+/** TCP_LISTEN (include/net/tcp_states.h). */
+const LISTEN = 10;
 const DIAG_MSG_LEN = 72;
 
 export function buildDumpRequest(family: number, seq: number, states = SS_STATES_MASK): Buffer {
@@ -86,6 +88,12 @@ export function decodeDiagDatagram(buf: Buffer, table: SocketTable, p: DiagProgr
       const fam = buf[m];
       const family = fam === AF_INET ? 4 : 6;
       const i = table.add(family, buf[m + 1], buf.readUInt16BE(m + 4), buf.readUInt16BE(m + 6), buf.readUInt32LE(m + 68));
+      // a listener's accept queue and backlog (read for LISTEN rows only: two reads per row of every
+      // state cost ~15 % of the decode at 100k sockets)
+      if (buf[m + 1] === LISTEN) {
+        table.rqueue[i] = buf.readUInt32LE(m + 56);
+        table.wqueue[i] = buf.readUInt32LE(m + 60);
+      }
       const at = i * 4;
       if (family === 4) {
         table.laddr[at + 3] = buf.readUInt32BE(m + 8);

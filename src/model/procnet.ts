@@ -8,11 +8,16 @@
  * such words. States are hex 01..0B. TIME_WAIT rows are short (12 fields). Request sockets are state 03
  * with inode 0. The kernel drops its bucket locks between reads, so rows may repeat while sockets churn:
  * a row whose 4-tuple and inode were already seen is dropped (REUSEPORT listeners differ by inode).
+ * A LISTEN row's rx_queue (`tx_queue:rx_queue`, the 5th field) is its accept queue: it lands in the
+ * table's rqueue, with the backlog unknown (wqueue = QUEUE_UNKNOWN); other rows' queues are not decoded.
  */
 
 import { bswap32 } from './address.js';
 import type { RowSet } from './rowset.js';
-import type { SocketTable } from './table.js';
+import { QUEUE_UNKNOWN, type SocketTable } from './table.js';
+
+/** TCP_LISTEN in /proc's hex state column. */
+const PROC_LISTEN = 0x0a;
 
 export interface DecodeStats {
   rows: number;
@@ -133,7 +138,19 @@ function decodeRow(
     lw[k] = le ? bswap32(a) : a;
     rw[k] = le ? bswap32(b) : b;
   }
+  // a LISTEN row's rx_queue is its accept queue; /proc does not show the backlog
+  let rq = 0;
+  if (state === PROC_LISTEN) {
+    let colon = ts[4];
+    while (colon < te[4] && buf[colon] !== 58) colon++;
+    rq = hexAt(buf, colon + 1, te[4]);
+    if (rq < 0 || hexAt(buf, ts[4], colon) < 0) return false;
+  }
   const i = table.add(family, state, lport, rport, inode >>> 0);
+  if (state === PROC_LISTEN) {
+    table.rqueue[i] = rq;
+    table.wqueue[i] = QUEUE_UNKNOWN;
+  }
   const at = i * 4;
   if (family === 4) {
     table.laddr[at + 3] = lw[0];

@@ -1,8 +1,8 @@
 /** Plain socket records ⇄ SocketTable rows: for the systeminformation source, fixtures and tests. */
 
 import { parseAddress } from './address.js';
-import { stateCodeOf } from './states.js';
-import { SocketTable, type SocketRecord } from './table.js';
+import { stateCodeOf, TCP } from './states.js';
+import { QUEUE_UNKNOWN, SocketTable, type SocketRecord } from './table.js';
 
 function wordsOf(text: string): [number, number, number, number] {
   const t = text === '*' || text === '' ? '0.0.0.0' : text;
@@ -11,6 +11,8 @@ function wordsOf(text: string): [number, number, number, number] {
 
 export function addRecord(table: SocketTable, r: SocketRecord): void {
   const i = table.add(r.family, r.state, r.lport, r.rport, r.inode ?? 0);
+  table.rqueue[i] = r.rqueue ?? 0;
+  table.wqueue[i] = r.wqueue ?? 0;
   const l = wordsOf(r.laddr), rm = wordsOf(r.raddr);
   for (let k = 0; k < 4; k++) {
     table.laddr[i * 4 + k] = l[k];
@@ -46,7 +48,7 @@ export function recordOfSi(c: SiConnection): SocketRecord | undefined {
   const la = strip(c.localAddress), ra = strip(c.peerAddress);
   const v6 = la.includes(':') || ra.includes(':') || c.protocol.toLowerCase() === 'tcp6';
   const port = (p: string) => (/^\d+$/.test(p) ? Number(p) : 0);
-  return {
+  const r: SocketRecord = {
     family: v6 ? 6 : 4,
     state,
     laddr: la === '*' ? (v6 ? '::' : '0.0.0.0') : la,
@@ -54,4 +56,7 @@ export function recordOfSi(c: SiConnection): SocketRecord | undefined {
     raddr: ra === '*' ? (v6 ? '::' : '0.0.0.0') : ra,
     rport: port(c.peerPort),
   };
+  // it reports no queues: a listener's accept queue and backlog are unknown
+  if (state === TCP.LISTEN) r.rqueue = r.wqueue = QUEUE_UNKNOWN;
+  return r;
 }

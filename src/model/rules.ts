@@ -8,9 +8,11 @@
  *          | "rate(total)"         the same for all sockets
  *          | "total"               all sockets (that passed the filter)
  *          | "conntrack"           conntrack entries; with "%", entries against nf_conntrack_max
+ *          | "acceptqueue"         the fullest listener's accept queue against its backlog, in "%" (required)
  *   OP     = > | >= | < | <=
  *
- * A rule that cannot be valued (a rate on the first sample, conntrack without nf_conntrack) does not fire.
+ * A rule that cannot be valued (a rate on the first sample, conntrack without nf_conntrack, acceptqueue
+ * with no listener whose backlog is known) does not fire.
  */
 
 import { stateByCode, stateCodeOf } from './states.js';
@@ -24,7 +26,8 @@ export type Metric =
   | { kind: 'port'; code: number; port: number }
   | { kind: 'rate'; code: number } // code 0: all sockets
   | { kind: 'total' }
-  | { kind: 'conntrack' };
+  | { kind: 'conntrack' }
+  | { kind: 'acceptqueue' };
 
 export interface Rule {
   /** The rule as written. */
@@ -33,7 +36,7 @@ export interface Rule {
   metric: Metric;
   op: Op;
   threshold: number;
-  /** The threshold is a percentage (conntrack only). */
+  /** The threshold is a percentage (conntrack; always for acceptqueue). */
   percent: boolean;
 }
 
@@ -54,6 +57,8 @@ export interface RuleInputs {
 }
 export interface RuleExtra {
   conntrack?: { count: number; max: number } | null;
+  /** The listeners (their fills, in %; null: backlog unknown); null or absent: not listed. */
+  listeners?: readonly { fill: number | null }[] | null;
 }
 
 export class RuleError extends Error {
@@ -81,7 +86,7 @@ export function parseRule(text: string, level: Level): Rule {
   skip();
   const wordStart = i;
   const word = /^[A-Za-z][A-Za-z0-9_-]*/.exec(text.slice(i))?.[0];
-  if (!word) fail(`expected a state, total, conntrack or rate(STATE), got ${got()}`);
+  if (!word) fail(`expected a state, total, conntrack, acceptqueue or rate(STATE), got ${got()}`);
   i += word!.length;
   let metric: Metric;
   const lower = word!.toLowerCase();
@@ -100,9 +105,11 @@ export function parseRule(text: string, level: Level): Rule {
     metric = { kind: 'total' };
   } else if (lower === 'conntrack') {
     metric = { kind: 'conntrack' };
+  } else if (lower === 'acceptqueue') {
+    metric = { kind: 'acceptqueue' };
   } else {
     const code = stateCodeOf(word!);
-    if (code === 0) { i = wordStart; fail(`expected a state, total, conntrack or rate(STATE), got "${word}"`); }
+    if (code === 0) { i = wordStart; fail(`expected a state, total, conntrack, acceptqueue or rate(STATE), got "${word}"`); }
     if (text[i] === ':') {
       i++;
       const digits = /^\d+/.exec(text.slice(i))?.[0];
@@ -123,9 +130,11 @@ export function parseRule(text: string, level: Level): Rule {
   i += num!.length;
   let percent = false;
   if (text[i] === '%') {
-    if (metric.kind !== 'conntrack') fail('"%" applies only to conntrack');
+    if (metric.kind !== 'conntrack' && metric.kind !== 'acceptqueue') fail('"%" applies only to conntrack and acceptqueue');
     percent = true;
     i++;
+  } else if (metric.kind === 'acceptqueue') {
+    fail('acceptqueue is a fill of the backlog: the number needs "%"');
   }
   skip();
   if (i < text.length) fail(`expected the end of the rule, got ${got()}`);
@@ -141,6 +150,7 @@ export function metricLabel(m: Metric): string {
     case 'rate': return `rate(${name(m.code)})`;
     case 'total': return 'total';
     case 'conntrack': return 'conntrack';
+    case 'acceptqueue': return 'acceptqueue';
   }
 }
 
@@ -164,6 +174,13 @@ function count(t: RuleInputs['tally'], code: number): number {
   return code === 0 ? t.total : t.states[code] ?? 0;
 }
 
+/** The largest fill of the listeners whose backlog is known; null when there is none. */
+function fullest(listeners: RuleExtra['listeners']): number | null {
+  let max: number | null = null;
+  for (const l of listeners ?? []) if (l.fill !== null && (max === null || l.fill > max)) max = l.fill;
+  return max;
+}
+
 /** The metric's value in this sample, or null when it cannot be valued. */
 export function valueOf(rule: Rule, now: RuleInputs, prev?: RuleInputs | null, extra: RuleExtra = {}): number | null {
   const m = rule.metric;
@@ -181,6 +198,7 @@ export function valueOf(rule: Rule, now: RuleInputs, prev?: RuleInputs | null, e
       if (!rule.percent) return ct.count;
       return ct.max > 0 ? (100 * ct.count) / ct.max : null;
     }
+    case 'acceptqueue': return fullest(extra.listeners);
   }
 }
 

@@ -19,6 +19,8 @@ export interface TcpState {
   readonly meaning: string;
   /** One line: what a pile of them usually means on a production box. */
   readonly hint: string;
+  /** Whose move it is: who has to act, and how, for a socket to leave this state ("whose move: …"). */
+  readonly next: string;
 }
 
 export const STATE_NAMES = [
@@ -61,66 +63,77 @@ export const TCP_STATES: readonly TcpState[] = [
     kind: 'open',
     meaning: 'Open connection; data flows both ways.',
     hint: 'The working set. A sudden drop with SYN_SENT rising means a backend went away.',
+    next: 'either side (data, or close()).',
   },
   {
     code: 2, name: 'SYN_SENT', ssName: 'SYN-SENT', aliases: ['syn-sent', 'syn_sent', 'synsent'],
     kind: 'opening',
     meaning: 'We sent a SYN and wait for the peer to answer.',
     hint: 'Many = a peer or firewall is not answering (dead backend, DROP rule, full accept queue).',
+    next: 'the peer (its SYN+ACK), or the firewall that drops our SYN.',
   },
   {
     code: 3, name: 'SYN_RECV', ssName: 'SYN-RECV', aliases: ['syn-recv', 'syn_recv', 'synrecv'],
     kind: 'trouble',
     meaning: 'A listener got a SYN, answered SYN-ACK, and waits for the final ACK (half-open).',
     hint: 'Hundreds on one listener = SYN flood or a slow accept queue; check SYN cookies and ListenDrops.',
+    next: "the client (its final ACK), then this box's application (accept()).",
   },
   {
     code: 4, name: 'FIN_WAIT1', ssName: 'FIN-WAIT-1', aliases: ['fin-wait-1', 'fin_wait1', 'finwait1'],
     kind: 'closing',
     meaning: 'We closed and sent FIN; waiting for its ACK.',
     hint: 'Piling up = the peer stopped reading or the path drops packets; unsent data is stuck.',
+    next: "the peer's kernel (the ACK of our FIN).",
   },
   {
     code: 5, name: 'FIN_WAIT2', ssName: 'FIN-WAIT-2', aliases: ['fin-wait-2', 'fin_wait2', 'finwait2'],
     kind: 'closing',
     meaning: 'Our FIN was acked; waiting for the peer to close its side.',
     hint: 'Piling up = the peer application does not close; bounded by tcp_fin_timeout for orphans.',
+    next: "the peer's application (close()).",
   },
   {
     code: 6, name: 'TIME_WAIT', ssName: 'TIME-WAIT', aliases: ['time-wait', 'time_wait', 'timewait', 'tw'],
     kind: 'waiting',
     meaning: 'This side closed first; the 4-tuple is held for 2MSL (60 s on Linux).',
     hint: 'A storm = many short connections closed by this side; it ties up ephemeral ports to one backend. Use keep-alive / pooling.',
+    next: 'nobody (the kernel frees it after 2MSL).',
   },
   {
     code: 7, name: 'CLOSE', ssName: 'UNCONN', aliases: ['close', 'closed', 'unconn'],
     kind: 'closing',
     meaning: 'Closed, or bound but neither listening nor connected.',
     hint: 'Usually few and short-lived; many = sockets bound and never used.',
+    next: "this box's application (listen(), connect() or close()).",
   },
   {
     code: 8, name: 'CLOSE_WAIT', ssName: 'CLOSE-WAIT', aliases: ['close-wait', 'close_wait', 'closewait', 'cw'],
     kind: 'trouble',
     meaning: 'The peer closed; the local application has not called close() yet.',
     hint: 'Piling up = the local application leaks sockets (missing close); the port it counts under is the leaker.',
+    next: "this box's application (close()).",
   },
   {
     code: 9, name: 'LAST_ACK', ssName: 'LAST-ACK', aliases: ['last-ack', 'last_ack', 'lastack'],
     kind: 'closing',
     meaning: 'We closed after the peer did; waiting for the ACK of our FIN.',
     hint: 'Many = the peer vanished after closing (lost ACKs); they retransmit and time out.',
+    next: "the peer's kernel (the ACK of our FIN).",
   },
   {
     code: 10, name: 'LISTEN', ssName: 'LISTEN', aliases: ['listen', 'listening'],
     kind: 'open',
     meaning: 'A server socket waiting for connections.',
     hint: 'One per service (more with SO_REUSEPORT). A missing one = the service is down.',
+    next: "the clients (connect()), then this box's application (accept()).",
   },
   {
     code: 11, name: 'CLOSING', ssName: 'CLOSING', aliases: ['closing'],
     kind: 'closing',
     meaning: 'Both sides closed at once; waiting for the ACK of our FIN.',
     hint: 'Rare; many = simultaneous closes with packet loss.',
+    next: "the peer's kernel (the ACK of our FIN).",
   },
 ];
 

@@ -98,12 +98,16 @@ export interface TallyOptions {
   ascending?: boolean;
   /** Keep at most this many rows in each list (0 = all; see tallyTop for a row count). */
   top?: number;
+  /** Rows of the ports list, when not `top` (0 = all: the exporter ranks every port per state itself). */
+  portTop?: number;
   /** First-seen epoch ms per row of the table (SocketAges.firstSeen): port and process rows get `oldest`. */
   firstSeen?: Float64Array;
   /** Who holds the socket with this inode: rows get owners, and the tally a processes list and an ownership split. */
   owners?: (inode: number) => Owners;
   /** Namespaces in the table (its netns column): a namespaces list; a netns focus is resolved through `inodes`. */
   namespaces?: { inodes: readonly number[] };
+  /** Ports whose rows are kept whatever the cut (alert rules on STATE:PORT): Tally.keptPorts. */
+  keepPorts?: ReadonlySet<number>;
 }
 
 /** Owner shares per row at most: the largest. */
@@ -140,6 +144,8 @@ export interface Tally {
   namespaces: NamespaceRow[];
   /** A port's drill-down: that port's row, wherever the sort and the cut put it (undefined: no sockets now). */
   focusPort?: PortRow;
+  /** The rows of TallyOptions.keepPorts' ports (both directions), before the cut; absent without it. */
+  keptPorts?: PortRow[];
 }
 
 
@@ -180,7 +186,7 @@ export class Tallier {
   private readonly shares = new ShareCounters();
 
   tally(t: SocketTable, opts: TallyOptions = {}): Tally {
-    const { filter, focus = null, sortBy = 'total', ascending = false, top = 0, firstSeen, owners: ownersOf, namespaces } = opts;
+    const { filter, focus = null, sortBy = 'total', ascending = false, top = 0, portTop = top, firstSeen, owners: ownersOf, namespaces, keepPorts } = opts;
     const nsCount = namespaces ? namespaces.inodes.length : 0;
     const nsStates = new Uint32Array(nsCount * STATE_SLOTS);
     // -1: no namespace focus; -2: a namespace not in this sample (gone): nothing is counted
@@ -295,7 +301,7 @@ export class Tallier {
       pt[key] = 0;
       pc.fill(0, key * STATE_SLOTS, key * STATE_SLOTS + STATE_SLOTS);
     }
-    const cut = <T>(rows: T[]) => (top > 0 && rows.length > top ? rows.slice(0, top) : rows);
+    const cut = <T>(rows: T[], n = top) => (n > 0 && rows.length > n ? rows.slice(0, n) : rows);
     ports.sort(compareRows(sortBy, ascending, portKeyCmp));
     const peerRows = peerList(peers, false, sortBy, ascending, top, shares?.peers);
     const peerPortRows = peerList(peerPorts, true, sortBy, ascending, top, shares?.peerPorts);
@@ -317,7 +323,7 @@ export class Tallier {
       scanned: n,
       states,
       families: { v4, v6 },
-      ports: cut(ports),
+      ports: cut(ports, portTop),
       portCount: ports.length,
       peers: cut(peerRows),
       peerCount: peers.n,
@@ -328,6 +334,7 @@ export class Tallier {
       ownership,
       namespaces: nsRows,
       focusPort: focusKey >= 0 ? ports.find((p) => (p.direction === 'in' ? 0 : 65536) + p.port === focusKey) : undefined,
+      ...(keepPorts ? { keptPorts: ports.filter((p) => keepPorts.has(p.port)) } : {}),
     };
   }
 }

@@ -20,9 +20,17 @@ const STATUS_WORD = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'] as const;
 /** Built-in fills, used unless a rule names conntrack. */
 export const DEFAULT_RULES: readonly Rule[] = [parseRule('conntrack > 80%', 'warning'), parseRule('conntrack > 90%', 'critical')];
 
-/** The rules in force: the given ones, plus the built-in conntrack fills unless a given rule names conntrack. */
+/**
+ * Built-in accept-queue fills, used unless a rule names acceptqueue: warning from 80 % (where the
+ * listeners table highlights a row), critical above 100 % (the queue holds backlog + 1 only when it
+ * is full: the kernel is dropping or cookie-ing new connections).
+ */
+export const DEFAULT_ACCEPTQUEUE_RULES: readonly Rule[] = [parseRule('acceptqueue >= 80%', 'warning'), parseRule('acceptqueue > 100%', 'critical')];
+
+/** The rules in force: the given ones, plus each built-in fill (conntrack, acceptqueue) unless a given rule names its metric. */
 export function withDefaults(rules: readonly Rule[]): Rule[] {
-  return rules.some((r) => r.metric.kind === 'conntrack') ? [...rules] : [...rules, ...DEFAULT_RULES];
+  const names = (kind: string) => rules.some((r) => r.metric.kind === kind);
+  return [...rules, ...(names('conntrack') ? [] : DEFAULT_RULES), ...(names('acceptqueue') ? [] : DEFAULT_ACCEPTQUEUE_RULES)];
 }
 
 const LEVEL_STATUS: Record<Level, CheckStatus> = { warning: CHECK_WARNING, critical: CHECK_CRITICAL };
@@ -87,7 +95,7 @@ export function formatCheck(results: readonly RuleResult[], tally: Pick<Tally, '
     const label = metricLabel(m);
     if (seen.has(label) || r.value === null) continue;
     seen.add(label);
-    perf.push(perfItem(label, num(r.value), rules.filter((x) => metricLabel(x.metric) === label), m.kind === 'rate' ? '' : '0'));
+    perf.push(perfItem(label, `${num(r.value)}${r.rule.percent ? '%' : ''}`, rules.filter((x) => metricLabel(x.metric) === label), m.kind === 'rate' ? '' : '0'));
   }
   const ct = extra.conntrack;
   if (ct) {

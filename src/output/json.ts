@@ -44,9 +44,32 @@ export interface JsonSample {
   ownersPending: number | null;
   /** With --all-netns: every network namespace (ours first), its member pids and counts; else null. */
   namespaces: { inode: number; label: string; own: boolean; pids: number[]; total: number; states: Record<StateName, number> }[] | null;
+  /** LISTEN sockets that pass the filter, fullest first (top N like the other lists); null when not listed. */
+  listeners: JsonListener[] | null;
+  listenerCount: number;
   counters: Record<string, number>;
   rates: Record<string, number>;
   read: { rows: number; duplicates: number; malformed: number };
+  /** conntrack of our namespace (entries, nf_conntrack_max); null when nf_conntrack is not loaded, or with --pid. */
+  conntrack: { count: number; max: number } | null;
+  /** The rules firing in this sample, worst first: since is when it started firing (ISO time). */
+  alerts: { level: 'warning' | 'critical'; rule: string; metric: string; value: number; op: string; threshold: number; unit: string; since: string }[];
+}
+
+/** A LISTEN socket: its accept queue against its backlog (null: the source cannot tell), half-open sockets on it. */
+export interface JsonListener {
+  family: 4 | 6;
+  address: string;
+  port: number;
+  acceptQueue: number | null;
+  backlog: number | null;
+  /** acceptQueue as % of backlog, one decimal; null when either is unknown. */
+  fill: number | null;
+  synRecv: number;
+  /** The processes holding it (with --no-owners, or unreadable: none). */
+  owners: { pid: number; command: string | null }[];
+  /** With --all-netns: the inode of its network namespace. */
+  netns?: number;
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -120,8 +143,26 @@ export function toJson(s: Snapshot, host: string, services: Services, top = Infi
         return { inode: e.inode, label: e.label, own: e.own, pids: e.pids, total: row?.total ?? 0, states: countsToObject(row?.states ?? []) };
       })
       : null,
+    listeners: s.listeners
+      ? s.listeners.slice(0, top).map((l) => ({
+        family: l.family,
+        address: l.address,
+        port: l.port,
+        acceptQueue: l.acceptQueue,
+        backlog: l.backlog,
+        fill: l.fill === null ? null : Math.round(l.fill * 10) / 10,
+        synRecv: l.synRecv,
+        owners: typeof l.owners === 'object' ? l.owners.map((pid) => ({ pid, command: info[pid]?.command ?? null })) : [],
+        ...(s.namespaces ? { netns: s.namespaces[l.netns]?.inode ?? 0 } : {}),
+      }))
+      : null,
+    listenerCount: s.listenerCount,
     counters: { ...s.counters },
     rates,
     read: { ...s.read },
+    conntrack: s.conntrack ? { count: s.conntrack.count, max: s.conntrack.max } : null,
+    alerts: s.alerts.firing.map((f) => ({
+      level: f.level, rule: f.rule, metric: f.label, value: round3(f.value), op: f.op, threshold: f.threshold, unit: f.unit, since: new Date(f.since).toISOString(),
+    })),
   };
 }

@@ -5,7 +5,10 @@ import { KEY_STATE_COLUMNS, TCP_STATES } from '../model/states.js';
 import type { Services } from '../model/services.js';
 import type { CountRow } from '../model/tally.js';
 import type { Snapshot } from '../store/store.js';
+import { isHigh } from '../model/listeners.js';
+import { firingLine } from '../ui/alertText.js';
 import { bar, count, ms, padLeft, padRight, truncate } from '../ui/format.js';
+import { fillText, hostPort, queueText } from '../ui/listenerText.js';
 
 export interface TextOptions {
   host: string;
@@ -32,7 +35,9 @@ export function formatOnce(s: Snapshot, o: TextOptions): string {
     `tcptally  ${o.host}  ${new Date(s.time).toISOString()}  source ${src}  sample ${ms(s.sampleMs)}` +
       (s.filter ? `  filter: ${s.filter}` : ''),
   );
-  lines.push(`total ${t.total}  IPv4 ${t.families.v4}  IPv6 ${t.families.v6}` + (s.filter ? `  (of ${t.scanned})` : ''));
+  const ct = s.conntrack ? `  conntrack ${s.conntrack.count}/${s.conntrack.max}` : '';
+  lines.push(`total ${t.total}  IPv4 ${t.families.v4}  IPv6 ${t.families.v6}` + (s.filter ? `  (of ${t.scanned})` : '') + ct);
+  for (const f of s.alerts.firing) lines.push(`ALERT ${firingLine(f)}`);
   lines.push('');
   const max = Math.max(1, ...t.states.slice(1));
   const barWidth = Math.max(4, o.width - 21);
@@ -57,6 +62,16 @@ export function formatOnce(s: Snapshot, o: TextOptions): string {
   }
   if (t.peerCount > o.top) lines.push(`  … ${t.peerCount - o.top} more`);
   lines.push('');
+  if (s.listeners) {
+    // a queue at or above 80 % of its backlog is marked "!" (and sorted first)
+    lines.push(`${padRight('LISTENER', 30)}   QUEUE/BACKLOG  FILL  SYN_RECV`);
+    if (s.listeners.length === 0) lines.push('  (none)');
+    for (const l of s.listeners.slice(0, o.top)) {
+      lines.push(`${padRight(truncate(hostPort(l.address, l.port), 30, o.ascii), 30)} ${isHigh(l) ? '!' : ' '} ${padLeft(queueText(l), 13)} ${padLeft(fillText(l), 5)} ${padLeft(count(l.synRecv), 9)}`);
+    }
+    if (s.listenerCount > o.top) lines.push(`  … ${s.listenerCount - o.top} more`);
+    lines.push('');
+  }
   const parts = KEY_COUNTERS.filter((k) => k.name in s.counters).map((k) => `${k.label} ${s.counters[k.name]}`);
   if (parts.length) {
     lines.push('COUNTERS since boot');

@@ -1,8 +1,10 @@
 /** The one place that wires a source, the kernel counters and a Sampler: used by the CLI and the worker. */
 
+import { readConntrack } from '../sources/conntrack.js';
 import { readCounters } from '../sources/counters.js';
 import { readFileSync } from 'node:fs';
 import { containerOf, shortId } from '../model/owners.js';
+import type { Rule } from '../model/rules.js';
 import { openSource, SourceError, type Source } from '../sources/index.js';
 import { OwnerIndex } from '../sources/owners.js';
 import { procNetDir } from '../sources/proc.js';
@@ -28,6 +30,8 @@ export interface SamplerInit {
   netnsToggle?: boolean;
   /** Ms per sample for the other namespaces (default: all of them every sample). */
   netnsBudgetMs?: number;
+  /** Alert rules evaluated on every sample (plain data: they cross to the worker thread). */
+  rules?: Rule[];
 }
 
 /** A namespace's label: the container its reader runs in, with the reader's command; else the command. */
@@ -68,5 +72,8 @@ export async function openSampler(init: SamplerInit): Promise<Sampler> {
     owners: init.owners && source.name !== 'si' ? new OwnerIndex() : undefined,
     ownersBudgetMs: init.ownersBudgetMs,
     readCounters: netDir ? () => readCounters(netDir) : undefined,
+    rules: init.rules,
+    // /proc/sys answers for our own namespace only: nothing for another one's (--pid)
+    readConntrack: init.pid === undefined ? () => readConntrack() : undefined,
   });
 }

@@ -6,14 +6,18 @@
  * it overran, marks the snapshot stale, and reports the effective (stretched) interval.
  */
 
+import { AlertTracker, NO_ALERTS, type Alerts } from '../model/alerts.js';
 import { counterRates, type Counters } from '../model/counters.js';
 import { compileFilter, type OwnerContext, type Predicate } from '../model/filter.js';
 import { History } from '../model/history.js';
+import { listListeners, type Listeners } from '../model/listeners.js';
 import { STATE_SLOTS } from '../model/states.js';
 import { SocketAges } from '../model/ages.js';
 import { SocketTable } from '../model/table.js';
 import { AGE_STATES, Tallier, type Tally } from '../model/tally.js';
 import type { Owners } from '../model/owners.js';
+import { evaluate, type Rule, type RuleInputs } from '../model/rules.js';
+import type { Conntrack } from '../sources/conntrack.js';
 import type { ProcessInfo, UpdateStats } from '../sources/owners.js';
 import type { Source } from '../sources/types.js';
 import { clampInterval, DEFAULT_QUERY, type Query, type Snapshot, type Store, type Trend } from '../store/store.js';
@@ -37,6 +41,10 @@ export interface SamplerOptions {
   ownersBudgetMs?: number;
   /** Monotonic time and timers (default: performance.now, setTimeout, clearTimeout); tests pass a fake one. */
   clock?: SamplerClock;
+  /** Alert rules, evaluated on every sample against what it counts (Snapshot.alerts). */
+  rules?: readonly Rule[];
+  /** conntrack's fill of the namespace read (null: nf_conntrack not loaded); absent: not read (--pid). */
+  readConntrack?: () => Conntrack | null;
 }
 
 /** What the sampler needs of an OwnerIndex. */
@@ -81,6 +89,13 @@ export class Sampler implements Store {
   private readonly readCountersFn: () => Counters;
   private readonly now: () => number;
   private readonly clock: SamplerClock;
+  private readonly rules: readonly Rule[];
+  private readonly alertTracker = new AlertTracker();
+  /** The ports STATE:PORT rules name: their rows are kept whatever the cut. */
+  private readonly rulePorts: Set<number> | undefined;
+  /** What the rules read in the previous sample (rates); null after a change of what is counted. */
+  private prevRuleInputs: RuleInputs | null = null;
+  private readonly readConntrackFn: (() => Conntrack | null) | null;
   private seq = 0;
   private viewVersion = 0;
   private prevStates: number[] | null = null;
@@ -107,6 +122,10 @@ export class Sampler implements Store {
     this.readCountersFn = opts.readCounters ?? (() => ({}));
     this.now = opts.now ?? Date.now;
     this.clock = opts.clock ?? REAL_CLOCK;
+    this.rules = opts.rules ?? [];
+    const ports = this.rules.flatMap((r) => (r.metric.kind === 'port' ? [r.metric.port] : []));
+    this.rulePorts = ports.length > 0 ? new Set(ports) : undefined;
+    this.readConntrackFn = opts.readConntrack ?? null;
     // only the states whose ages the tally reports: TIME_WAIT, the largest pile, costs nothing here
     this.ages = opts.trackAges ? new SocketAges(AGE_STATES) : null;
     this.ownerIndex = opts.owners ?? null;
@@ -151,15 +170,26 @@ export class Sampler implements Store {
     this.processCache.clear();
     const q = this.query;
     return this.tallier.tally(this.table, {
-      filter: this.predicate, sortBy: q.sortBy, ascending: q.ascending, focus: q.focus, top: q.top, firstSeen: this.ages?.firstSeen,
+      filter: this.predicate, sortBy: q.sortBy, ascending: q.ascending, focus: q.focus, top: q.top, portTop: q.portTop, firstSeen: this.ages?.firstSeen,
       owners: this.ownersOf ?? undefined,
       namespaces: this.source.namespaces ? { inodes: this.source.namespaces.map((e) => e.inode) } : undefined,
+      keepPorts: this.rulePorts,
     });
   }
 
 
+  /** The listeners that pass the filter (in a namespace's own view, that namespace's). */
+  private listListeners(): Listeners {
+    const q = this.query;
+    const inodes = this.source.namespaces?.map((e) => e.inode);
+    // a namespace's view: its index in this sample, or none at all when it is gone
+    const netns = q.focus && 'netns' in q.focus ? (inodes ? inodes.indexOf(q.focus.netns) : -1) : -1;
+    if (q.focus && 'netns' in q.focus && netns < 0) return { rows: [], count: 0, maxFill: null };
+    return listListeners(this.table, { filter: this.predicate, netns, owners: this.ownersOf ?? undefined, top: q.top });
+  }
+
   /** What each pid the lists name is (read through the owner index's per-process cache). */
-  private processInfo(t: Tally): Record<number, ProcessInfo> {
+  private processInfo(t: Tally, listeners?: Listeners): Record<number, ProcessInfo> {
     const out: Record<number, ProcessInfo> = {};
     if (!this.ownerIndex) return out;
     const add = (pid: number) => {
@@ -171,6 +201,7 @@ export class Sampler implements Store {
     if (focus && 'pid' in focus) add(focus.pid); // its drill-down names it even while it holds nothing
     for (const p of t.processes) add(p.pid);
     for (const list of [t.ports, t.peers, t.peerPorts]) for (const r of list) for (const o of r.owners ?? []) add(o.pid);
+    for (const r of listeners?.rows ?? []) if (typeof r.owners === 'object') for (const pid of r.owners) add(pid);
     return out;
   }
 
@@ -193,7 +224,9 @@ export class Sampler implements Store {
     }
     this.ages?.update(this.table, time);
     const tally = this.tally();
+    const listeners = this.listListeners();
     const counters = this.readCountersFn();
+    const conntrack = this.readConntrackFn ? this.readConntrackFn() : null;
     const t2 = this.clock.now();
     const deltas = new Array<number>(STATE_SLOTS).fill(0);
     if (this.prevStates) for (let c = 1; c < STATE_SLOTS; c++) deltas[c] = tally.states[c] - this.prevStates[c];
@@ -228,11 +261,29 @@ export class Sampler implements Store {
       trend: this.trend(),
       agesSince: this.ages ? this.ages.since : null,
       attribution: this.attribution,
-      processInfo: this.processInfo(tally),
+      processInfo: this.processInfo(tally, listeners),
       namespaces: this.source.namespaces && this.query.allNetns ? [...this.source.namespaces] : null,
+      listeners: listeners.rows,
+      listenerCount: listeners.count,
+      conntrack,
+      alerts: NO_ALERTS,
     };
+    snap.alerts = this.alerts(snap);
     this.publish(snap);
     return snap;
+  }
+
+  /**
+   * The rules against this sample (and the previous one, for rates): what the rules read is the
+   * snapshot itself, with the rows of the ports they name put back if the cut dropped them.
+   */
+  private alerts(snap: Snapshot): Alerts {
+    if (this.rules.length === 0) return NO_ALERTS;
+    const t = snap.tally;
+    const inputs = { ...snap, tally: { ...t, ports: t.keptPorts ?? t.ports } };
+    const results = evaluate(this.rules, inputs, this.prevRuleInputs, { conntrack: snap.conntrack, listeners: snap.listeners });
+    this.prevRuleInputs = inputs;
+    return this.alertTracker.step(results, snap.time);
   }
 
   private publish(snap: Snapshot): void {
@@ -293,7 +344,7 @@ export class Sampler implements Store {
     const netnsOf = (q: Query) => (q.focus && 'netns' in q.focus ? q.focus.netns : -1);
     const scopeChanged = filterChanged || netnsOf(next) !== netnsOf(prev);
     const viewChanged = filterChanged || next.sortBy !== prev.sortBy || next.ascending !== prev.ascending ||
-      !sameFocus(next.focus, prev.focus) || next.top !== prev.top;
+      !sameFocus(next.focus, prev.focus) || next.top !== prev.top || next.portTop !== prev.portTop;
     const trendChanged = next.trendSeries !== prev.trendSeries || next.trendPoints !== prev.trendPoints;
     if (next.allNetns !== prev.allNetns && this.source.foreign !== undefined) {
       // the other namespaces are read from the next sample on; what is counted changes: history restarts,
@@ -302,6 +353,7 @@ export class Sampler implements Store {
       this.readScope++;
       this.history = new History(this.history.capacity);
       this.prevStates = null;
+      this.prevRuleInputs = null;
     }
     if (next.intervalMs !== prev.intervalMs) {
       this.effectiveIntervalMs = next.intervalMs;
@@ -312,6 +364,7 @@ export class Sampler implements Store {
     if (scopeChanged) {
       this.history = new History(this.history.capacity);
       this.prevStates = null;
+      this.prevRuleInputs = null;
     }
     if (viewChanged) {
       this.viewVersion++;
@@ -327,6 +380,7 @@ export class Sampler implements Store {
     const prev = this.snapshot;
     const t0 = this.clock.now();
     const tally = this.tally();
+    const listeners = this.listListeners();
     const tallyMs = this.clock.now() - t0;
     const q = this.query;
     this.publish({
@@ -337,7 +391,9 @@ export class Sampler implements Store {
       ascending: q.ascending,
       tally,
       tallyMs,
-      processInfo: this.processInfo(tally),
+      processInfo: this.processInfo(tally, listeners),
+      listeners: listeners.rows,
+      listenerCount: listeners.count,
       deltas: restarted ? new Array<number>(STATE_SLOTS).fill(0) : prev.deltas,
       trend: this.trend(),
     });

@@ -16,7 +16,8 @@ export type ToWorker =
   | { type: 'query'; query: Partial<Query> }
   | { type: 'close' };
 
-export type FromWorker = { type: 'snapshot'; snap: Snapshot } | { type: 'error'; message: string };
+/** sameLog: the alerts log did not change since the last snapshot posted; it is left out (an empty list). */
+export type FromWorker = { type: 'snapshot'; snap: Snapshot; sameLog?: boolean } | { type: 'error'; message: string };
 
 // name this thread ("tcptally-sample", the 15 characters the kernel keeps): `top -H`, `ps -L` and the
 // bench's per-thread CPU tell it from V8's and libuv's threads, which are all called "node"
@@ -43,20 +44,29 @@ const collectYoung = vm.runInNewContext('gc') as (opts: { type: 'minor' }) => vo
 const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
 
-try {
-  const sampler = await openSampler(workerData as SamplerInit);
-  sampler.subscribe((snap) => {
-    post({ type: 'snapshot', snap });
-    collectYoung({ type: 'minor' });
-  });
-  sampler.onError((err) => post({ type: 'error', message: err.message }));
-  port.on('message', (m: ToWorker) => {
-    switch (m.type) {
-      case 'start': sampler.start(); break;
-      case 'query': sampler.setQuery(m.query); break;
-      case 'close': sampler.close(); port.close(); break; // the thread ends when nothing is left open
-    }
-  });
-} catch (err) {
-  post({ type: 'error', message: (err as Error).message });
+// a function, not top-level await: the single executable runs this file as a CommonJS script (scripts/sea.mjs)
+async function serve(): Promise<void> {
+  try {
+    const sampler = await openSampler(workerData as SamplerInit);
+    // the alerts log (up to 200 events, ~1 ms to clone each way) crosses only when it changed
+    let lastLog: unknown = null;
+    sampler.subscribe((snap) => {
+      const sameLog = snap.alerts.log === lastLog && snap.alerts.log.length > 0;
+      lastLog = snap.alerts.log;
+      post(sameLog ? { type: 'snapshot', snap: { ...snap, alerts: { ...snap.alerts, log: [] } }, sameLog } : { type: 'snapshot', snap });
+      collectYoung({ type: 'minor' });
+    });
+    sampler.onError((err) => post({ type: 'error', message: err.message }));
+    port.on('message', (m: ToWorker) => {
+      switch (m.type) {
+        case 'start': sampler.start(); break;
+        case 'query': sampler.setQuery(m.query); break;
+        case 'close': sampler.close(); port.close(); break; // the thread ends when nothing is left open
+      }
+    });
+  } catch (err) {
+    post({ type: 'error', message: (err as Error).message });
+  }
 }
+
+void serve();

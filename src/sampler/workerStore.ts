@@ -3,7 +3,8 @@
  * snapshot it received (the same object until a new one arrives) and forwards query changes.
  */
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startSamplerWorker } from '../parts.js';
 import type { Query, Snapshot, Store } from '../store/store.js';
 import type { SamplerInit } from './open.js';
 import type { FromWorker, ToWorker } from './worker.js';
@@ -20,14 +21,16 @@ export class WorkerStore implements Store {
   constructor(init: SamplerInit) {
     // a small young generation: each sample's garbage (decoded datagrams, rows) is collected at once
     // instead of piling up between scavenges (RSS at 100k sockets)
-    this.worker = new Worker(new URL('./worker.js', import.meta.url), {
+    this.worker = startSamplerWorker({
       workerData: init,
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GEN_MB },
     });
     this.worker.on('message', (m: FromWorker) => {
       if (m.type === 'snapshot') {
-        this.snapshot = m.snap;
-        for (const fn of this.listeners) fn(m.snap);
+        // a log left out is the last one received (see worker.ts)
+        const snap = m.sameLog && this.snapshot ? { ...m.snap, alerts: { ...m.snap.alerts, log: this.snapshot.alerts.log } } : m.snap;
+        this.snapshot = snap;
+        for (const fn of this.listeners) fn(snap);
       } else this.fail(new Error(m.message));
     });
     this.worker.on('error', (err) => this.fail(err));

@@ -3,7 +3,6 @@
  * asks for it (IPv4 then IPv6, states mask 0xfff). The request/reply codec is src/model/inetdiag.ts.
  */
 
-import { createRequire } from 'node:module';
 import {
   AF_INET,
   AF_INET6,
@@ -14,6 +13,7 @@ import {
   type DiagProgress,
 } from '../model/inetdiag.js';
 import type { SocketTable } from '../model/table.js';
+import { loadNetlink } from '../parts.js';
 import { SourceError, type ReadStats, type Source } from './types.js';
 
 interface RawSocket {
@@ -28,8 +28,7 @@ interface RawSocket {
 type RawCtor = new (protocol: number, options?: object) => RawSocket;
 
 function loadRaw(): RawCtor {
-  const require = createRequire(import.meta.url);
-  return (require('netlink') as { RawNetlinkSocket: RawCtor }).RawNetlinkSocket;
+  return (loadNetlink() as { RawNetlinkSocket: RawCtor }).RawNetlinkSocket;
 }
 
 const DUMP_TIMEOUT_MS = 30_000;

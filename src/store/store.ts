@@ -5,11 +5,14 @@
  * object until data changes, as useSyncExternalStore needs), and say what they want with one setQuery.
  */
 
+import type { Alerts } from '../model/alerts.js';
 import type { Counters } from '../model/counters.js';
 import type { FilterNode } from '../model/filter.js';
+import type { ListenerRow } from '../model/listeners.js';
 import type { SeriesStats } from '../model/history.js';
 import type { Focus, SortKey, Tally } from '../model/tally.js';
 import type { NetnsInfo } from '../sources/allnetns.js';
+import type { Conntrack } from '../sources/conntrack.js';
 import type { ProcessInfo, UpdateStats } from '../sources/owners.js';
 import type { ReadStats, SourceName } from '../sources/types.js';
 
@@ -33,6 +36,8 @@ export interface Query {
   focus: Focus | null;
   /** Rows kept per list (0 = all). */
   top: number;
+  /** Rows kept in the ports list, when not `top` (0 = all; the exporter ranks every port per state). */
+  portTop?: number;
   intervalMs: number;
   /** The history series the reader draws: 0 = all sockets, else a state code. */
   trendSeries: number;
@@ -106,6 +111,17 @@ export interface Snapshot {
   processInfo: Record<number, ProcessInfo>;
   /** With every namespace read: the sample's namespaces (tally.namespaces rows index it); else null. */
   namespaces: NetnsInfo[] | null;
+  /**
+   * The LISTEN sockets that pass the filter (in a namespace's view: that namespace's), fullest first,
+   * at most Query.top of them; null when the producer does not list them.
+   */
+  listeners: ListenerRow[] | null;
+  /** How many listeners there are (before the cut). */
+  listenerCount: number;
+  /** conntrack entries and nf_conntrack_max of our namespace; null when nf_conntrack is not loaded, or with --pid. */
+  conntrack: Conntrack | null;
+  /** The rules (--warn, --crit, the config file, the conntrack fills): what fires now, what fired and cleared. */
+  alerts: Alerts;
   /** A remote host's (--ssh): its link; absent for the local box. */
   remote?: RemoteLink;
 }

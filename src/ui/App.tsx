@@ -6,23 +6,30 @@
 
 import { Box, Text, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { NO_ALERTS } from '../model/alerts.js';
 import type { Services } from '../model/services.js';
 import { STATE_SLOTS, TCP_STATES } from '../model/states.js';
 import type { RemoteLink, Snapshot, Store } from '../store/store.js';
+import { alertLevels } from './alertText.js';
+import { AlertsView } from './components/AlertsView.js';
 import { CountersStrip } from './components/CountersStrip.js';
+import { Diagram, useDiagramCounts } from './components/Diagram.js';
 import { DrillTitle } from './components/DrillTitle.js';
 import { Header } from './components/Header.js';
+import { ListenersTable } from './components/ListenersTable.js';
 import { Help, helpLines } from './components/Help.js';
 import { StateBars, visibleStates } from './components/StateBars.js';
 import { StatusLine } from './components/StatusLine.js';
-import { Table } from './components/Table.js';
+import { Table, type TableProps } from './components/Table.js';
 import { Trend } from './components/Trend.js';
+import { largestPile } from './diagram.js';
 import { asciiText } from './format.js';
 import { useSnapshot, useTerminalSize } from './hooks.js';
 import { keyNames } from './keys.js';
-import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
+import { computeLayout, DRILL_LINES, MIN_COLUMNS, MIN_ROWS } from './layout.js';
 import { useTheme } from './theme.js';
 import { paneRows, reduce, SORT_COLUMNS, type KeyEnv, type ViewState } from './viewState.js';
+import type { ListenerRow } from '../model/listeners.js';
 
 export interface AppProps {
   store: Store;
@@ -91,6 +98,8 @@ export function App({ store, host, os, services, initial, onQuit, remote, onBack
   const nonZero = TCP_STATES.filter((s) => (states[s.code] ?? 0) > 0).length;
   const layout = computeLayout(columns, termRows, barLines, nonZero, !!view.focus, !!view.prompt);
   const { rows, total } = useMemo(() => paneRows(snap, view.pane, view.sortColumn, view.ascending), [snap, view.pane, view.sortColumn, view.ascending]);
+  const alerts = snap?.alerts ?? NO_ALERTS;
+  const levels = useMemo(() => alertLevels(alerts), [alerts]);
   // the help text is built only while help is open, once per width
   const help = useMemo(() => (view.help ? helpLines(columns, ascii) : null), [view.help, columns, ascii]);
 
@@ -105,6 +114,7 @@ export function App({ store, host, os, services, initial, onQuit, remote, onBack
     dispatch({ type: 'keys', keys: keyNames(input, key), env: envRef.current });
   }, []);
   useInput(onInput);
+  const diagram = useDiagramCounts(snap, view.focus);
 
   if (layout.tooSmall) {
     return (
@@ -112,6 +122,7 @@ export function App({ store, host, os, services, initial, onQuit, remote, onBack
     );
   }
   if (help) return <Help lines={help} scroll={view.helpScroll} height={layout.lines} width={columns} />;
+  if (view.alerts) return <AlertsView alerts={alerts} scroll={view.alertsScroll} height={layout.lines} width={columns} />;
 
   const sel = Math.min(view.selected, Math.max(0, rows.length - 1));
   const focus = view.focus;
@@ -123,15 +134,19 @@ export function App({ store, host, os, services, initial, onQuit, remote, onBack
     // with the sample under way) has the port in its list
     : snap.tally.focusPort ?? snap.tally.ports.find((p) => p.port === focus.port && p.direction === focus.direction);
   const processInfo = snap?.attribution ? snap.processInfo : null;
-  const note = [view.paused ? 'PAUSED' : '', view.focus ? 'Esc back' : onBack ? 'Esc fleet' : ''].filter(Boolean).join(' ');
+  const note = [view.paused ? 'PAUSED' : '', view.diagram ? 'diagram: d or Esc back' : view.focus ? 'Esc back' : onBack ? 'Esc fleet' : ''].filter(Boolean).join(' ');
   return (
     <Box flexDirection="column" width={columns} height={layout.lines}>
       <Header snap={snap} host={host} os={os} remote={remote} intervalMs={view.intervalMs} paused={view.paused} filterText={snap ? snap.filter : view.filterText} width={columns} />
-      <StateBars states={states} deltas={snap?.deltas ?? NO_COUNTS} hideZero={view.hideZero || layout.bars < barLines} trend={view.trend} width={columns} />
-      <Trend series={view.trend} values={snap && snap.trend.series === view.trend ? snap.trend.values : []} stats={snap && snap.trend.series === view.trend ? snap.trend.stats : NO_STATS} width={columns} />
-      <CountersStrip rates={snap?.rates ?? {}} width={columns} />
+      {view.diagram ? null : <StateBars states={states} deltas={snap?.deltas ?? NO_COUNTS} hideZero={view.hideZero || layout.bars < barLines} trend={view.trend} width={columns} levels={levels.states} />}
+      {view.diagram ? null : <Trend series={view.trend} values={snap && snap.trend.series === view.trend ? snap.trend.values : []} stats={snap && snap.trend.series === view.trend ? snap.trend.stats : NO_STATS} width={columns} />}
+      {view.diagram ? null : <CountersStrip rates={snap?.rates ?? {}} width={columns} conntrack={snap?.conntrack} conntrackLevel={levels.conntrack} />}
       {view.focus ? <DrillTitle focus={view.focus} row={focusRow} info={view.focus && 'pid' in view.focus ? snap?.processInfo[view.focus.pid] : undefined} netns={focusNs} services={services} now={snap?.time ?? 0} agesSince={snap?.agesSince ?? null} width={columns} /> : null}
-      <Table pane={view.pane} rows={rows} totalRows={total} sortColumn={view.sortColumn} ascending={view.ascending} selected={sel} height={layout.tableRows} width={columns} services={services} processInfo={processInfo} namespaces={snap?.namespaces} now={snap?.time} />
+      {view.diagram
+        ? <Diagram counts={diagram.counts} deltas={diagram.deltas} mark={view.trendSet && view.trend !== 0 ? view.trend : largestPile(diagram.counts)} width={columns} height={layout.lines - 2 - (view.focus ? DRILL_LINES : 0) - (view.prompt ? 2 : 1)} />
+        : view.pane === 'listeners'
+        ? <ListenersTable rows={rows as readonly ListenerRow[]} totalRows={total} selected={sel} height={layout.tableRows} width={columns} processInfo={processInfo} rates={snap?.rates ?? {}} />
+        : <Table pane={view.pane} rows={rows as TableProps['rows']} totalRows={total} sortColumn={view.sortColumn} ascending={view.ascending} selected={sel} height={layout.tableRows} width={columns} services={services} processInfo={processInfo} namespaces={snap?.namespaces} now={snap?.time} marks={levels.ports} />}
       <Box flexGrow={1} />
       <StatusLine prompt={view.prompt} note={note} width={columns} />
     </Box>

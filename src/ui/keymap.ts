@@ -1,6 +1,7 @@
 /**
  * The one keymap table: it drives key dispatch and the help screen (and the status line's hints).
- * A context is where the binding applies: the main view, the help screen, the filter prompt.
+ * A context is where the binding applies: the main view, the help screen (and the alerts view, the
+ * other full-screen list: the same keys scroll and leave it), the filter prompt.
  */
 
 export type Context = 'main' | 'help' | 'prompt' | 'fleet';
@@ -27,6 +28,9 @@ export type ActionId =
   | 'trend'
   | 'hideZero'
   | 'allNetns'
+  | 'listeners'
+  | 'alerts'
+  | 'diagram'
   | 'promptSubmit'
   | 'promptCancel'
   | 'promptBackspace';
@@ -52,7 +56,7 @@ export const BINDINGS: readonly Binding[] = [
   { action: 'sortNext', keys: ['s', 'right'], label: 's  →', help: 'sort by the next column', contexts: ['main'], hint: 'sort' },
   { action: 'sortPrev', keys: ['left'], label: '←', help: 'sort by the previous column', contexts: ['main'] },
   { action: 'sortReverse', keys: ['S', 'r'], label: 'S  r', help: 'reverse the sort order', contexts: ['main'] },
-  { action: 'togglePane', keys: ['tab'], label: 'Tab', help: 'next table: service ports → remote hosts → remote host:port (in a drill-down: hosts ⇄ host:port)', contexts: ['main'], hint: 'pane' },
+  { action: 'togglePane', keys: ['tab'], label: 'Tab', help: 'next table: service ports → remote hosts → remote host:port → processes → listeners (in a drill-down: its own tables)', contexts: ['main'], hint: 'pane' },
   { action: 'up', keys: ['k', 'up'], label: 'k  ↑', help: 'move the selection up (help: scroll)', contexts: ['main', 'help', 'fleet'] },
   { action: 'down', keys: ['j', 'down'], label: 'j  ↓', help: 'move the selection down (help: scroll)', contexts: ['main', 'help', 'fleet'] },
   { action: 'pageUp', keys: ['pageup'], label: 'PgUp', help: 'one page up', contexts: ['main', 'help'] },
@@ -66,7 +70,10 @@ export const BINDINGS: readonly Binding[] = [
   { action: 'slower', keys: ['+', '='], label: '+', help: 'longer interval (sample less often)', contexts: ['main'] },
   { action: 'trend', keys: ['t'], label: 't', help: 'trend the state of the sort column (TOTAL: all sockets)', contexts: ['main'], hint: 'trend' },
   { action: 'hideZero', keys: ['z'], label: 'z', help: 'hide / show states that are zero', contexts: ['main'] },
+  { action: 'listeners', keys: ['l'], label: 'l', help: 'listeners: accept queue against backlog, SYN_RECV per listener; a queue at 80 % or more first, marked "!" (again: back to ports)', contexts: ['main'] },
+  { action: 'alerts', keys: ['a'], label: 'a', help: 'alerts: what fired and cleared during this run, newest first (Esc back); a firing rule shows in the header', contexts: ['main', 'help'], hint: 'alerts' },
   { action: 'allNetns', keys: ['n'], label: 'n', help: 'every network namespace on the box (containers, pods) or only ours; a namespaces table joins Tab', contexts: ['main'] },
+  { action: 'diagram', keys: ['d'], label: 'd', help: 'the TCP state diagram: the live counts on the open and close paths, the largest pile (or the trended state) marked, and whose move it is; follows the filter and the drill-down (d or Esc: back to the tables)', contexts: ['main'] },
   { action: 'promptSubmit', keys: ['enter'], label: 'Enter', help: 'apply the filter (a bad one stays, with its error)', contexts: ['prompt'] },
   { action: 'promptCancel', keys: ['escape'], label: 'Esc', help: 'cancel the prompt', contexts: ['prompt'] },
   { action: 'promptBackspace', keys: ['backspace'], label: 'Backspace', help: 'delete a character', contexts: ['prompt'] },

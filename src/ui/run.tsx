@@ -2,6 +2,7 @@
 
 import { render } from 'ink';
 import type { Config } from '../args.js';
+import { bellDue, type Alerts } from '../model/alerts.js';
 import type { FilterNode } from '../model/filter.js';
 import type { Services } from '../model/services.js';
 import type { FleetStore } from '../store/fleet.js';
@@ -78,6 +79,14 @@ export async function runDashboard({ store: local, cfg, services, host, filter, 
       exitOnCtrlC: false,
       patchConsole: false,
     });
+    if (cfg.bell && !fleet) {
+      // --bell: BEL once when an alert starts at a level higher than the sample before had
+      let before: Alerts | null = null;
+      local.subscribe((s) => {
+        if (!done && bellDue(before, s.alerts)) process.stdout.write('\x07');
+        before = s.alerts;
+      });
+    }
     store.start();
     // the OS line waits for the first sample: systeminformation must not compete with the first frame
     // (a remote host's OS comes with its session)

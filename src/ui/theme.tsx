@@ -1,6 +1,7 @@
 /** Colours by state kind, and the ASCII / colour switches, handed down by context. */
 
 import { createContext, useContext } from 'react';
+import type { Level } from '../model/rules.js';
 import type { StateKind } from '../model/states.js';
 
 export interface Theme {
@@ -30,4 +31,9 @@ export function kindColor(theme: Theme, kind: StateKind): string | undefined {
 export function accent(theme: Theme, c: 'warn' | 'alert' | 'info' | 'dim'): string | undefined {
   if (!theme.color) return undefined;
   return { warn: 'yellow', alert: 'red', info: 'cyan', dim: 'gray' }[c];
+}
+
+/** An alert level's colour: yellow for a warning, red for critical (undefined when colour is off). */
+export function levelColor(theme: Theme, level: Level): string | undefined {
+  return accent(theme, level === 'critical' ? 'alert' : 'warn');
 }

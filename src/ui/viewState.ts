@@ -6,14 +6,15 @@
 
 import { FilterError, MAX_FILTER_LENGTH, parseFilter, usesOwners, type FilterNode } from '../model/filter.js';
 import { TOTAL_SERIES } from '../model/history.js';
+import type { ListenerRow } from '../model/listeners.js';
 import { KEY_STATE_COLUMNS, TCP } from '../model/states.js';
 import { compareRows, peerKeyCmp, portKeyCmp, processKeyCmp, type NamespaceRow, type PeerRow, type PortRow, type ProcessRow, type SortKey } from '../model/tally.js';
 import { clampInterval, type Focus, type Snapshot } from '../store/store.js';
 import { actionFor, type ActionId, type Context } from './keymap.js';
 
-/** The table: service ports, remote hosts, remote host:port, processes, or network namespaces. */
-export type Pane = 'ports' | 'peers' | 'peerPorts' | 'processes' | 'namespaces';
-export type Row = PortRow | PeerRow | ProcessRow | NamespaceRow;
+/** The table: service ports, remote hosts, remote host:port, processes, listeners, or network namespaces. */
+export type Pane = 'ports' | 'peers' | 'peerPorts' | 'processes' | 'listeners' | 'namespaces';
+export type Row = PortRow | PeerRow | ProcessRow | NamespaceRow | ListenerRow;
 
 /** Sortable columns of the tables, in display order. */
 export const SORT_COLUMNS: readonly { key: SortKey; header: string }[] = [
@@ -51,6 +52,13 @@ export interface ViewState {
   intervalMs: number;
   /** Every network namespace on the box, not only ours. */
   allNetns: boolean;
+  /** The alerts view (key a) is open, scrolled this many events from the newest. */
+  alerts: boolean;
+  alertsScroll: number;
+  /** The state diagram in place of the tables (the d key). */
+  diagram: boolean;
+  /** The trend's state was chosen with t (the diagram marks it, not the largest pile). */
+  trendSet: boolean;
   quit: boolean;
   /** Esc with nothing left to leave, where there is a view to go back to (a fleet's host: the fleet). */
   back?: boolean;
@@ -73,6 +81,10 @@ export function initialViewState(opts: { intervalMs: number; filterText?: string
     hideZero: false,
     intervalMs: opts.intervalMs,
     allNetns: opts.allNetns ?? false,
+    alerts: false,
+    alertsScroll: 0,
+    diagram: false,
+    trendSet: false,
     quit: false,
   };
 }
@@ -122,12 +134,16 @@ function validate(text: string, env: KeyEnv): { node: FilterNode | null; error: 
 const clamp = (x: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, x));
 
 function contextOf(s: ViewState): Context {
-  return s.help ? 'help' : s.prompt ? 'prompt' : 'main';
+  return s.help || s.alerts ? 'help' : s.prompt ? 'prompt' : 'main';
 }
 
 /** The rows the table of state `s` shows, in its sort order (the snapshot's lists, re-sorted only when the view's sort differs). */
+type CountedRow = Exclude<Row, ListenerRow>;
+
 export function paneRows(snap: Snapshot | null, pane: Pane, sortColumn: number, ascending: boolean): { rows: readonly Row[]; total: number } {
   if (!snap) return { rows: [], total: 0 };
+  // listeners keep their own order (fullest first), whatever the sort column
+  if (pane === 'listeners') return { rows: snap.listeners ?? [], total: snap.listenerCount };
   const t = snap.tally;
   const [rows, total]: [readonly Row[], number] =
     pane === 'ports' ? [t.ports, t.portCount] : pane === 'peers' ? [t.peers, t.peerCount]
@@ -137,8 +153,8 @@ export function paneRows(snap: Snapshot | null, pane: Pane, sortColumn: number, 
   if (snap.sortBy === key && snap.ascending === ascending) return { rows, total };
   // the view's sort changed and the re-count has not arrived yet (or the view is paused)
   const keyCmp = (pane === 'ports' ? portKeyCmp : pane === 'processes' ? processKeyCmp
-    : pane === 'namespaces' ? (a: NamespaceRow, b: NamespaceRow) => a.index - b.index : peerKeyCmp) as (a: Row, b: Row) => number;
-  return { rows: [...rows].sort(compareRows<Row>(key, ascending, keyCmp)), total };
+    : pane === 'namespaces' ? (a: NamespaceRow, b: NamespaceRow) => a.index - b.index : peerKeyCmp) as (a: CountedRow, b: CountedRow) => number;
+  return { rows: [...(rows as readonly CountedRow[])].sort(compareRows<CountedRow>(key, ascending, keyCmp)), total };
 }
 
 export function reduce(s: ViewState, a: ViewAction): ViewState {
@@ -177,12 +193,30 @@ function withVerdict(s: ViewState, env: KeyEnv): ViewState {
 }
 
 function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
+  if (s.alerts) {
+    // scrolls the events (newest first): as many as the log of the snapshot on screen holds
+    const page = Math.max(1, env.helpPage - 1);
+    const max = Math.max(0, (env.snap?.alerts.log.length ?? 0) - page);
+    switch (a) {
+      case 'quit': return { ...s, quit: true };
+      case 'alerts': case 'escape': return { ...s, alerts: false, alertsScroll: 0 };
+      case 'help': return { ...s, alerts: false, alertsScroll: 0, help: true, helpScroll: 0 };
+      case 'up': return { ...s, alertsScroll: clamp(s.alertsScroll - 1, 0, max) };
+      case 'down': return { ...s, alertsScroll: clamp(s.alertsScroll + 1, 0, max) };
+      case 'pageUp': return { ...s, alertsScroll: clamp(s.alertsScroll - page, 0, max) };
+      case 'pageDown': return { ...s, alertsScroll: clamp(s.alertsScroll + page, 0, max) };
+      case 'home': return { ...s, alertsScroll: 0 };
+      case 'end': return { ...s, alertsScroll: max };
+      default: return s;
+    }
+  }
   if (s.help) {
     const max = Math.max(0, env.helpLines - env.helpPage);
     const page = Math.max(1, env.helpPage);
     switch (a) {
       case 'quit': return { ...s, quit: true };
       case 'help': case 'escape': return { ...s, help: false, helpScroll: 0 };
+      case 'alerts': return { ...s, help: false, helpScroll: 0, alerts: true, alertsScroll: 0 };
       case 'up': return { ...s, helpScroll: clamp(s.helpScroll - 1, 0, max) };
       case 'down': return { ...s, helpScroll: clamp(s.helpScroll + 1, 0, max) };
       case 'pageUp': return { ...s, helpScroll: clamp(s.helpScroll - page, 0, max) };
@@ -216,8 +250,10 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
   switch (a) {
     case 'quit': return { ...s, quit: true };
     case 'help': return { ...s, help: true, helpScroll: 0 };
+    case 'alerts': return { ...s, alerts: true, alertsScroll: 0 };
     case 'filter': return { ...s, prompt: { text: s.filterText ?? '', error: null, full: false } };
     case 'escape':
+      if (s.diagram) return { ...s, diagram: false };
       if (s.focus) return { ...s, focus: null, pane: 'ports', selected: 0 };
       // a fleet's host: back to the fleet (its filter, shared by every host, stays: `/` changes it)
       if (env.canGoBack) return { ...s, back: true };
@@ -234,7 +270,14 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
     case 'home': return { ...s, selected: 0 };
     case 'end': return { ...s, selected: last() };
     case 'drill': {
-      // a port: its peers (and processes); a process: its ports (and peers)
+      if (s.diagram) return s; // the table's selection is not on screen
+      // a port: its peers (and processes); a process: its ports (and peers); a listener: its port's
+      const inNs = s.focus !== null && 'netns' in s.focus;
+      if (s.pane === 'listeners' && (!s.focus || inNs)) {
+        const rows = paneRows(env.snap, s.pane, s.sortColumn, s.ascending).rows;
+        const l = rows[Math.min(s.selected, rows.length - 1)] as ListenerRow | undefined;
+        return l ? { ...s, focus: { port: l.port, direction: 'in' }, pane: 'peers', selected: 0 } : s;
+      }
       if (s.focus || (s.pane !== 'ports' && s.pane !== 'processes' && s.pane !== 'namespaces')) return s;
       const rows = paneRows(env.snap, s.pane, s.sortColumn, s.ascending).rows;
       const row = rows[Math.min(s.selected, rows.length - 1)];
@@ -252,9 +295,17 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
     case 'slower': return { ...s, intervalMs: stepInterval(s.intervalMs, +1) };
     case 'trend': {
       const key = SORT_COLUMNS[s.sortColumn].key;
-      return { ...s, trend: typeof key === 'number' ? key : TOTAL_SERIES };
+      return { ...s, trend: typeof key === 'number' ? key : TOTAL_SERIES, trendSet: true };
     }
+    case 'diagram': return { ...s, diagram: !s.diagram };
     case 'hideZero': return { ...s, hideZero: !s.hideZero };
+    case 'listeners': {
+      // listeners are the box's (or a namespace's): a port's or a process's drill-down is left
+      // (from the diagram: the listeners table, shown)
+      if (s.pane === 'listeners' && !s.diagram) return { ...s, pane: 'ports', selected: 0 };
+      const keep = s.focus !== null && 'netns' in s.focus;
+      return { ...s, pane: 'listeners', focus: keep ? s.focus : null, selected: 0, diagram: false };
+    }
     case 'allNetns': {
       // leaving every namespace: a namespace's drill-down and the namespaces table go with it
       const leave = s.allNetns && (s.pane === 'namespaces' || (s.focus !== null && 'netns' in s.focus));
@@ -265,16 +316,17 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
 }
 
 /**
- * ports → hosts → host:port → processes → ports; in a port's drill-down its hosts → host:port →
- * processes; in a process's drill-down its ports → hosts → host:port.
+ * ports → hosts → host:port → processes → listeners → ports; in a port's drill-down its hosts →
+ * host:port → processes; in a process's drill-down its ports → hosts → host:port.
  */
 function nextPane(s: ViewState, namespaces: boolean): Pane {
   const all: readonly Pane[] = namespaces && !s.focus ? [...PANES, 'namespaces'] : PANES;
-  const cycle = !s.focus || 'netns' in s.focus ? all : 'pid' in s.focus ? all.filter((p) => p !== 'processes') : all.filter((p) => p !== 'ports');
+  const drill = (p: Pane) => p !== 'listeners';
+  const cycle = !s.focus || 'netns' in s.focus ? all : 'pid' in s.focus ? all.filter((p) => p !== 'processes' && drill(p)) : all.filter((p) => p !== 'ports' && drill(p));
   return cycle[(cycle.indexOf(s.pane) + 1) % cycle.length];
 }
 
-const PANES: readonly Pane[] = ['ports', 'peers', 'peerPorts', 'processes'];
+const PANES: readonly Pane[] = ['ports', 'peers', 'peerPorts', 'processes', 'listeners'];
 
 /** The next step up or down the interval ladder from any current value. */
 export function stepInterval(ms: number, dir: 1 | -1): number {

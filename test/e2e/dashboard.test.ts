@@ -105,7 +105,7 @@ describe('the dashboard in a real terminal', { skip: suiteSkip(['tmux', 'pgrep',
     assert.equal(await pane.exitCode(), 0);
   });
 
-  test('120×40: more rows, Tab to peers and processes, Enter drills down; SIGTERM restores the terminal', async () => {
+  test('120×40: more rows, Tab to peers, processes and listeners, Enter drills down; SIGTERM restores the terminal', async () => {
     const pane = open('large', 120, 40, ['--filter', ourFilter()]);
     let screen = await pane.waitFor(new RegExp(`^ *${leak} `, 'm'));
     assertFits(screen, 120, 40);
@@ -115,6 +115,8 @@ describe('the dashboard in a real terminal', { skip: suiteSkip(['tmux', 'pgrep',
     pane.send(['Tab', 'Tab']); // host:port, then processes: this test process holds every socket of the filter
     // (the walk of /proc is spread over samples on a busy box: wait for it)
     await pane.waitFor(new RegExp(`^ +${process.pid} node +root +\\d+`, 'm'), 20_000);
+    pane.send(['Tab']); // the listeners: the test's own, with their queue against their backlog
+    await pane.waitFor(/ADDRESS:PORT +OWNER +QUEUE\/BACKLOG +FILL +GAUGE +SYN_RECV/);
     pane.send(['Tab']); // back to ports
     await pane.waitFor(/PORT SERVICE/);
     pane.send(['s', 's', 's', 'Enter']); // sort by CLOSE_W, drill into the leaker

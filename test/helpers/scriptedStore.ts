@@ -7,6 +7,7 @@
 import { KEY_COUNTERS, type Counters } from '../../src/model/counters.js';
 import { parseServices, type Services } from '../../src/model/services.js';
 import type { PeerRow, PortRow, Tally } from '../../src/model/tally.js';
+import { NO_ALERTS } from '../../src/model/alerts.js';
 import type { Snapshot, Store } from '../../src/store/store.js';
 
 /** A small deterministic PRNG (mulberry32): the same seed gives the same frames. */
@@ -169,6 +170,10 @@ export class SnapshotScript {
       attribution: null,
       processInfo: {},
       namespaces: null,
+      listeners: [],
+      listenerCount: 0,
+      conntrack: null,
+      alerts: NO_ALERTS,
     };
   }
 }

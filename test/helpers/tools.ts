@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import type { TestContext } from 'node:test';
 
-export type Tool = 'ss' | 'ip' | 'nft' | 'tmux' | 'pgrep' | 'script' | 'netns' | 'root' | 'sshd';
+export type Tool = 'ss' | 'ip' | 'nft' | 'tmux' | 'pgrep' | 'script' | 'netns' | 'root' | 'prometheus' | 'promtool' | 'sshd';
 
 export const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
 
@@ -27,6 +27,8 @@ const PROBES: Record<Tool, () => string | null> = {
     if (!runs('sh', ['-c', 'command -v ssh && command -v ssh-keygen'])) return 'ssh or ssh-keygen not found (openssh-client)';
     return isRoot() ? null : 'the test sshd logs in as root';
   },
+  prometheus: () => (runs('prometheus', ['--version']) ? null : 'prometheus not found (Debian package prometheus)'),
+  promtool: () => (runs('promtool', ['--version']) ? null : 'promtool not found (Debian package prometheus)'),
   nft: () => {
     if (!runs('sh', ['-c', 'command -v nft'])) return 'nft not found (nftables)';
     return runs('nft', ['list', 'tables']) ? null : 'nft cannot list tables (needs root / CAP_NET_ADMIN)';

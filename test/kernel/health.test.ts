@@ -183,8 +183,8 @@ describe('--check against real sockets', () => {
   test('UNKNOWN (3): a bad rule, a bad option, sockets that cannot be read', () => {
     const badRule = run(['--crit', 'CLOSE_WAIT > 80%']);
     assert.equal(badRule.code, 3);
-    assert.equal(badRule.err, 'tcptally: bad rule "CLOSE_WAIT > 80%": "%" applies only to conntrack at column 16\n');
-    assert.equal(badRule.out, 'TCPTALLY UNKNOWN - bad rule "CLOSE_WAIT > 80%": "%" applies only to conntrack at column 16\n');
+    assert.equal(badRule.err, 'tcptally: bad rule "CLOSE_WAIT > 80%": "%" applies only to conntrack and acceptqueue at column 16\n');
+    assert.equal(badRule.out, 'TCPTALLY UNKNOWN - bad rule "CLOSE_WAIT > 80%": "%" applies only to conntrack and acceptqueue at column 16\n');
 
     const badOpt = run(['--json']);
     assert.equal(badOpt.code, 3);
@@ -196,9 +196,10 @@ describe('--check against real sockets', () => {
     assert.equal(gone.err.split('\n').length, 2, 'one line');
     assert.doesNotMatch(gone.err, /at .*\.js/, 'no stack trace');
 
-    // outside --check the usual codes stand: a bad option is 2
-    const r = spawnSync(process.execPath, [CLI, '--warn', 'total > 1'], { encoding: 'utf8', timeout: 30_000 });
+    // outside --check the usual codes stand: a bad rule is 2
+    const r = spawnSync(process.execPath, [CLI, '--once', '--warn', 'total >> 1'], { encoding: 'utf8', timeout: 30_000 });
     assert.equal(r.status, 2);
+    assert.equal(r.stderr, 'tcptally: bad rule "total >> 1": expected a number, got ">" at column 8 (try tcptally --help)\n');
   });
 
   test('rate(STATE) takes two samples: TIME_WAIT made while it runs warns at > 0.5/s, never critical at > 1000/s', async (t) => {

@@ -70,3 +70,14 @@ test('a truncated message is skipped, never thrown', () => {
   assert.equal(t.n, 0);
   assert.equal(p.skipped, 1);
 });
+
+test('queues: a captured LISTEN row\'s idiag_rqueue / idiag_wqueue equal ss\'s Recv-Q / Send-Q (accept queue / backlog); other rows stay 0', () => {
+  const { table } = decodeFixture();
+  const port = (a: string) => { const p = a.slice(a.lastIndexOf(':') + 1); return p === '*' ? 0 : Number(p); };
+  const ss = fixture('kernel-ss.txt').toString().trim().split('\n').map((l) => l.trim().split(/\s+/))
+    .map((f) => `${f[0] === 'LISTEN' ? 'L' : '-'} ${port(f[3])} ${port(f[4])} ${f[0] === 'LISTEN' ? `${f[1]}/${f[2]}` : '0/0'}`).sort();
+  const ours: string[] = [];
+  for (let i = 0; i < table.n; i++) ours.push(`${table.state[i] === 10 ? 'L' : '-'} ${table.lport[i]} ${table.rport[i]} ${table.rqueue[i]}/${table.wqueue[i]}`);
+  assert.deepEqual(ours.sort(), ss);
+  assert.ok(ss.some((r) => r.startsWith('L ') && r.endsWith(' 0/511')), 'the fixture has backlogs other than 4096');
+});

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { bswap32, formatAddress } from '../../src/model/address.js';
 import { decodeProcNet } from '../../src/model/procnet.js';
 import { RowSet } from '../../src/model/rowset.js';
-import { SocketTable } from '../../src/model/table.js';
+import { QUEUE_UNKNOWN, SocketTable } from '../../src/model/table.js';
 import { fixture, ssRows, tableRows } from '../helpers/fixtures.js';
 
 const HEADER4 =
@@ -40,6 +40,32 @@ test('IPv4: host-order hex words, hex ports, LISTEN', () => {
   assert.equal(t.lport[0], 8080);
   assert.equal(t.state[0], 10);
   assert.equal(t.inode[0], 4242);
+});
+
+test('a LISTEN row\'s rx_queue is its accept queue, its backlog unknown; other rows\' queues stay 0', () => {
+  const { t, stats } = decode(
+    HEADER4 +
+    '   0: 0100007F:1F90 00000000:0000 0A 00000000:0000001B 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0\n' +
+    '   1: 0100007F:1F90 0100007F:D431 01 00000010:00000020 00:00000000 00000000     0        0 4243 1 0000000000000000 20 4 30 10 -1\n' +
+    '   2: 0100007F:1F91 00000000:0000 0A 00000000:0000XYZ0 00:00000000 00000000     0        0 4244 1 0000000000000000 100 0 0 10 0\n',
+    4,
+  );
+  assert.equal(stats.rows, 2);
+  assert.equal(stats.malformed, 1, 'a LISTEN row with a bad queue field is malformed');
+  assert.deepEqual([t.rqueue[0], t.wqueue[0]], [27, QUEUE_UNKNOWN]);
+  assert.deepEqual([t.rqueue[1], t.wqueue[1]], [0, 0]);
+});
+
+test('the captured LISTEN rows: rx_queue equals ss\'s Recv-Q, backlog unknown', () => {
+  const t = new SocketTable(2);
+  const a = fixture('kernel-tcp.txt');
+  const b = fixture('kernel-tcp6.txt');
+  decodeProcNet(a, a.length, 4, t, null);
+  decodeProcNet(b, b.length, 6, t, null);
+  const ssListen = fixture('kernel-ss.txt').toString().split('\n').filter((l) => l.startsWith('LISTEN')).map((l) => l.trim().split(/\s+/));
+  const ours: string[] = [];
+  for (let i = 0; i < t.n; i++) if (t.state[i] === 10) ours.push(`${t.lport[i]} ${t.rqueue[i]} ${t.wqueue[i] === QUEUE_UNKNOWN ? '?' : t.wqueue[i]}`);
+  assert.deepEqual(ours.sort(), ssListen.map((f) => `${f[3].slice(f[3].lastIndexOf(':') + 1)} ${f[1]} ?`).sort());
 });
 
 test('IPv6 and IPv4-mapped IPv6 addresses', () => {

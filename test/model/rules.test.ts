@@ -53,11 +53,17 @@ const VALUES: [string, number | null, boolean][] = [
   ['conntrack > 80%', 85, true],
   ['conntrack > 90%', 85, false],
   ['conntrack >= 850', 850, true],
+  // listeners at 150 % (a full queue: backlog + 1), 10 % and unknown (/proc): the fullest counts
+  ['acceptqueue > 80%', 150, true],
+  ['AcceptQueue >= 150%', 150, true],
+  ['acceptqueue > 150%', 150, false],
+  ['acceptqueue < 100%', 150, false],
 ];
+const LISTENERS = [{ fill: 10 }, { fill: null }, { fill: 150 }];
 
 for (const [text, value, firing] of VALUES) {
   test(`evaluate ${text} → ${value} ${firing ? 'fires' : 'quiet'}`, () => {
-    const [r] = evaluate([parseRule(text, 'warning')], now, prev, { conntrack: { count: 850, max: 1000 } });
+    const [r] = evaluate([parseRule(text, 'warning')], now, prev, { conntrack: { count: 850, max: 1000 }, listeners: LISTENERS });
     assert.equal(r.value, value);
     assert.equal(r.firing, firing);
     assert.equal(r.level, 'warning');
@@ -69,6 +75,16 @@ test('a rate without a previous sample, and conntrack not loaded, have no value 
   assert.deepEqual(rs.map((r) => [r.value, r.firing, r.level, r.threshold]), [[null, false, 'critical', 100], [null, false, 'critical', 200]]);
 });
 
+test('acceptqueue with no listener whose backlog is known (or none listed) has no value and does not fire', () => {
+  const rule = parseRule('acceptqueue < 200%', 'critical');
+  for (const listeners of [[], [{ fill: null }], null, undefined]) {
+    const [r] = evaluate([rule], now, prev, { listeners });
+    assert.deepEqual([r.value, r.firing], [null, false], JSON.stringify(listeners));
+  }
+  assert.equal(metricLabel(rule.metric), 'acceptqueue');
+  assert.equal(rule.percent, true);
+});
+
 test('labels are the names tcptally prints', () => {
   assert.deepEqual(['cw > 1', 'estab:80 > 1', 'rate(tw) > 1', 'rate(TOTAL) > 1', 'total > 1', 'conntrack > 1%'].map((t) => metricLabel(parseRule(t, 'warning').metric)),
     ['CLOSE_WAIT', 'ESTABLISHED:80', 'rate(TIME_WAIT)', 'rate(total)', 'total', 'conntrack']);
@@ -76,14 +92,15 @@ test('labels are the names tcptally prints', () => {
 
 // bad rule → its message (the rule and the column)
 const BAD: [string, string][] = [
-  ['', 'bad rule "": expected a state, total, conntrack or rate(STATE), got the end at column 1'],
-  ['BOGUS > 1', 'bad rule "BOGUS > 1": expected a state, total, conntrack or rate(STATE), got "BOGUS" at column 1'],
+  ['', 'bad rule "": expected a state, total, conntrack, acceptqueue or rate(STATE), got the end at column 1'],
+  ['BOGUS > 1', 'bad rule "BOGUS > 1": expected a state, total, conntrack, acceptqueue or rate(STATE), got "BOGUS" at column 1'],
   ['CLOSE_WAIT 500', 'bad rule "CLOSE_WAIT 500": expected one of > >= < <=, got "500" at column 12'],
   ['CLOSE_WAIT = 500', 'bad rule "CLOSE_WAIT = 500": expected one of > >= < <=, got "=" at column 12'],
   ['CLOSE_WAIT > ', 'bad rule "CLOSE_WAIT > ": expected a number, got the end at column 14'],
   ['CLOSE_WAIT > -1', 'bad rule "CLOSE_WAIT > -1": expected a number, got "-1" at column 14'],
   ['CLOSE_WAIT > 5 x', 'bad rule "CLOSE_WAIT > 5 x": expected the end of the rule, got "x" at column 16'],
-  ['CLOSE_WAIT > 80%', 'bad rule "CLOSE_WAIT > 80%": "%" applies only to conntrack at column 16'],
+  ['CLOSE_WAIT > 80%', 'bad rule "CLOSE_WAIT > 80%": "%" applies only to conntrack and acceptqueue at column 16'],
+  ['acceptqueue > 80', 'bad rule "acceptqueue > 80": acceptqueue is a fill of the backlog: the number needs "%" at column 17'],
   ['CLOSE_WAIT:0 > 1', 'bad rule "CLOSE_WAIT:0 > 1": expected a port 1 to 65535, got "0" at column 12'],
   ['CLOSE_WAIT:70000 > 1', 'bad rule "CLOSE_WAIT:70000 > 1": expected a port 1 to 65535, got "70000" at column 12'],
   ['rate(bogus) > 1', 'bad rule "rate(bogus) > 1": expected a state or total in rate( ), got "bogus)" at column 6'],

@@ -34,3 +34,23 @@ test('netns column: add() writes 0 (or what it is given), kept through growth; a
   t.append(new SocketTable(1), 9); // an empty table appends nothing
   assert.equal(t.n, 2);
 });
+
+test('queue columns: add() zeroes them, growth and append() keep them', () => {
+  const t = new SocketTable(1);
+  const a = t.add(4, 10, 80, 0);
+  t.rqueue[a] = 3;
+  t.wqueue[a] = 2;
+  const b = t.add(4, 10, 81, 0); // grows 1 → 2
+  t.wqueue[b] = 0xffffffff;
+  t.add(4, 1, 82, 9); // grows 2 → 4
+  assert.deepEqual([...t.rqueue.subarray(0, 3)], [3, 0, 0]);
+  assert.deepEqual([...t.wqueue.subarray(0, 3)], [2, 0xffffffff, 0]);
+  const u = new SocketTable(1);
+  u.add(6, 10, 1, 0);
+  u.append(t, 4); // grows to take 3 more
+  assert.deepEqual([...u.rqueue.subarray(0, 4)], [0, 3, 0, 0]);
+  assert.deepEqual([...u.wqueue.subarray(0, 4)], [0, 2, 0xffffffff, 0]);
+  t.clear();
+  t.add(4, 10, 1, 0);
+  assert.deepEqual([t.rqueue[0], t.wqueue[0]], [0, 0], 'a reused slot is zeroed');
+});

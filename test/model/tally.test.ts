@@ -162,3 +162,16 @@ test('a port\'s drill-down row is there wherever the sort and the cut put it', (
   assert.ok(!t.ports.some((p) => p.port === 7777), 'cut from the list (it has the fewest sockets)');
   assert.deepEqual(t.focusPort && [t.focusPort.port, t.focusPort.total, t.focusPort.states[8]], [7777, 1, 1]);
 });
+
+test('portTop: the ports list keeps its own cut (0: every port) while top cuts the others', () => {
+  const recs: SocketRecord[] = [];
+  for (let p = 1; p <= 5; p++) recs.push({ family: 4, state: E, laddr: '10.0.0.1', lport: 40000 + p, raddr: `10.0.0.${p}`, rport: 1000 + p });
+  const all = tally(tableOf(recs), { top: 2, portTop: 0 });
+  assert.deepEqual(all.ports.map((r) => r.port).sort(), [1001, 1002, 1003, 1004, 1005]);
+  assert.equal(all.peers.length, 2);
+  assert.equal(all.peerPorts.length, 2);
+  const three = tally(tableOf(recs), { top: 2, portTop: 3 });
+  assert.equal(three.ports.length, 3);
+  assert.equal(three.portCount, 5);
+  assert.equal(tally(tableOf(recs), { top: 2 }).ports.length, 2, 'without portTop, top cuts the ports too');
+});

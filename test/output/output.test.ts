@@ -78,3 +78,45 @@ test('--once text: --top 0 prints no rows, only how many there are', () => {
   assert.match(all, /^5432 postgresql/m);
   assert.doesNotMatch(all, /more/);
 });
+
+// a listener at 150 % (full: backlog 2 holds 3), one at 10 % with a SYN_RECV, one read from /proc
+const L: SocketRecord[] = [
+  { family: 4, state: 10, laddr: '127.0.0.1', lport: 5432, raddr: '0.0.0.0', rport: 0, rqueue: 3, wqueue: 2 },
+  { family: 6, state: 10, laddr: '::', lport: 443, raddr: '::', rport: 0, rqueue: 1, wqueue: 10 },
+  { family: 4, state: 10, laddr: '0.0.0.0', lport: 22, raddr: '0.0.0.0', rport: 0, rqueue: 0, wqueue: 0xffffffff },
+  { family: 6, state: 3, laddr: '::ffff:127.0.0.1', lport: 443, raddr: '::ffff:127.0.0.1', rport: 50000 },
+];
+
+test('JSON: listeners fullest first with queue, backlog (null when unknown), fill, SYN_RECV; cut by --top, counted', () => {
+  const j = toJson(snapshotOf(L), 'box', services);
+  assert.deepEqual(j.listeners, [
+    { family: 4, address: '127.0.0.1', port: 5432, acceptQueue: 3, backlog: 2, fill: 150, synRecv: 0, owners: [] },
+    { family: 6, address: '::', port: 443, acceptQueue: 1, backlog: 10, fill: 10, synRecv: 1, owners: [] },
+    { family: 4, address: '0.0.0.0', port: 22, acceptQueue: 0, backlog: null, fill: null, synRecv: 0, owners: [] },
+  ]);
+  assert.equal(j.listenerCount, 3);
+  assert.equal('netns' in j.listeners![0], false, 'no namespace without --all-netns');
+  const ns = snapshotOf(L, { namespaces: [{ inode: 4026531840, pids: [1], reader: 1, label: 'host', own: true, rows: 4, readAt: 0 }] });
+  assert.deepEqual(toJson(ns, 'box', services).listeners?.map((l) => l.netns), [4026531840, 4026531840, 4026531840]);
+  const one = toJson(snapshotOf(L), 'box', services, 1);
+  assert.deepEqual([one.listeners?.map((l) => l.port), one.listenerCount], [[5432], 3]);
+});
+
+test('JSON: a listener\'s owners are its pids with their commands', () => {
+  const s = snapshotOf(L.slice(0, 1));
+  s.listeners = [{ ...s.listeners![0], owners: [41, 42] }];
+  s.processInfo = { 41: { command: 'postgres', user: 'pg', container: null } as never };
+  assert.deepEqual(toJson(s, 'box', services).listeners?.[0].owners, [{ pid: 41, command: 'postgres' }, { pid: 42, command: null }]);
+});
+
+test('--once text: a listeners section, the full queue marked "!"', () => {
+  const out = formatOnce(snapshotOf(L), { host: 'box', services, width: 80, ascii: true, top: 2 });
+  const lines = out.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('LISTENER'));
+  assert.deepEqual(lines.slice(at, at + 4), [
+    'LISTENER                         QUEUE/BACKLOG  FILL  SYN_RECV',
+    '127.0.0.1:5432                 !           3/2  150%         0',
+    '[::]:443                                  1/10   10%         1',
+    '  ... 1 more',
+  ]);
+});

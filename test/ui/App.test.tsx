@@ -155,3 +155,17 @@ test('t trends the state of the sort column', async () => {
   await press('s', 't');
   assert.match(frame(), /^ ESTABLISHED +\S+ +now 7 min 7 max 7 /m);
 });
+
+test('l shows the listeners table (its own columns, the box line), l again the service ports', async () => {
+  const { frame, press } = await mount();
+  await press('l');
+  const lines = frame().split('\n');
+  const h = lines.findIndex((l) => l.startsWith('  ADDRESS:PORT'));
+  assert.ok(h > 0, frame());
+  assert.match(lines[h - 1], /^ box \/s: /);
+  assert.match(lines[h], /QUEUE\/BACKLOG +FILL +GAUGE +SYN_RECV$/);
+  assert.match(lines[h + 1], /^ {2}0\.0\.0\.0:80 +0\/0 +0% /);
+  assert.doesNotMatch(frame(), /TOTAL/, 'not the ports table');
+  await press('l');
+  assert.match(frame(), / PORT SERVICE/);
+});

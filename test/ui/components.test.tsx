@@ -153,7 +153,7 @@ test('Table (peers) at 100 columns: the address column is as wide as the longest
 
 test('StatusLine: key hints, or the prompt with its live error', () => {
   const hints = strip(render(<StatusLine prompt={null} note="" width={80} />).lastFrame());
-  assert.match(hints, /^q quit \? help \/ filter s sort Tab pane Enter drill Space pause t trend\s*$/);
+  assert.match(hints, /^q quit \? help \/ filter s sort Tab pane Enter drill Space pause t trend a alerts\s*$/);
   const bad = strip(render(<StatusLine prompt={{ text: 'estab and x', error: '"x" at column 11: expected a state', full: false }} note="" width={80} />).lastFrame());
   assert.equal(bad, 'filter> estab and x\n✗ "x" at column 11: expected a state');
   const long = strip(render(<StatusLine prompt={{ text: `port = 1 or ${'x'.repeat(100)}end`, error: null, full: false }} note="" width={40} />).lastFrame());

@@ -41,6 +41,10 @@ const BOUND: [Context, string, ActionId][] = [
   ['main', 't', 'trend'],
   ['main', 'z', 'hideZero'],
   ['main', 'n', 'allNetns'],
+  ['main', 'l', 'listeners'],
+  ['main', 'a', 'alerts'],
+  ['help', 'a', 'alerts'],
+  ['main', 'd', 'diagram'],
 
   ['help', 'q', 'quit'],
   ['help', 'ctrl+c', 'quit'],
@@ -72,9 +76,9 @@ const BOUND: [Context, string, ActionId][] = [
 
 /** Keys that must do nothing in a context (in the prompt: they are typed into the filter). */
 const UNBOUND: [Context, string][] = [
-  ...(['q', 's', 'S', 'r', '?', '/', 'j', 'k', 'g', 'G', 'p', 't', 'z', '+', '=', '-', 'space', 'tab', 'up', 'down', 'left', 'right', 'pageup', 'home'] as const)
+  ...(['q', 's', 'S', 'r', '?', '/', 'j', 'k', 'g', 'G', 'p', 't', 'z', '+', '=', '-', 'space', 'tab', 'up', 'down', 'left', 'right', 'pageup', 'home', 'd'] as const)
     .map((k): [Context, string] => ['prompt', k]),
-  ...(['s', 'S', 'r', '/', 'tab', 'enter', 'space', 'p', 't', 'z', '+', '-', 'left', 'right', 'backspace'] as const)
+  ...(['s', 'S', 'r', '/', 'tab', 'enter', 'space', 'p', 't', 'z', '+', '-', 'left', 'right', 'backspace', 'd'] as const)
     .map((k): [Context, string] => ['help', k]),
   ['main', 'backspace'],
   ['main', 'Q'], // quit is lower-case q only

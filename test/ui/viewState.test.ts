@@ -119,7 +119,7 @@ test('selection moves within the rows of the snapshot; pages by the table height
   assert.equal(none.selected, 0, 'no data: nothing to select');
 });
 
-test('Tab cycles ports → hosts → host:port → processes; Enter drills into the port under the cursor; Esc leaves', () => {
+test('Tab cycles ports → hosts → host:port → processes → listeners; Enter drills into the port under the cursor; Esc leaves', () => {
   let s = run(init(), 'togglePane');
   assert.equal(s.pane, 'peers');
   s = run(s, 'togglePane');
@@ -128,6 +128,8 @@ test('Tab cycles ports → hosts → host:port → processes; Enter drills into 
   assert.equal(s.focus, null, 'no drill-down from host:port');
   s = run(s, 'togglePane');
   assert.equal(s.pane, 'processes');
+  s = run(s, 'togglePane');
+  assert.equal(s.pane, 'listeners');
   s = run(s, 'togglePane', 'down', 'drill');
   assert.deepEqual(s.focus, { port: 6001, direction: 'out' });
   assert.equal(s.pane, 'peers');
@@ -137,7 +139,7 @@ test('Tab cycles ports → hosts → host:port → processes; Enter drills into 
   s = run(s, 'togglePane');
   assert.equal(s.pane, 'processes', 'the port\'s processes');
   s = run(s, 'togglePane');
-  assert.equal(s.pane, 'peers', 'within a port\'s drill-down Tab never shows the ports');
+  assert.equal(s.pane, 'peers', 'within a port\'s drill-down Tab never shows the ports (nor the listeners)');
   s = run(s, 'escape');
   assert.equal(s.focus, null);
   assert.equal(s.pane, 'ports');
@@ -159,7 +161,7 @@ test('Enter on a process drills into its ports; Tab there cycles ports → hosts
   assert.deepEqual(s.focus, { pid: 222 }, 'the process with the most sockets is first');
   assert.equal(s.pane, 'ports');
   s = run(s, 'togglePane', 'togglePane', 'togglePane');
-  assert.equal(s.pane, 'ports', 'within a process\'s drill-down Tab never shows the processes');
+  assert.equal(s.pane, 'ports', 'within a process\'s drill-down Tab never shows the processes (nor the listeners)');
 });
 
 test('a burst of keys acts on the rows as it goes: reverse the sort, then drill the first row', () => {
@@ -233,4 +235,59 @@ test('Esc in a fleet\'s host: leaves a drill-down first, then goes back to the f
   s = esc({ ...init(), ...tw }, env);
   assert.equal(s.filterText, null);
   assert.ok(!esc(s, env).back);
+});
+
+// listeners: a full one on 19101 (150 %), one at 10 % on 80
+const LISTENERS: SocketRecord[] = [
+  { family: 4, state: 10, laddr: '0.0.0.0', lport: 80, raddr: '0.0.0.0', rport: 0, rqueue: 1, wqueue: 10 },
+  { family: 4, state: 10, laddr: '127.0.91.1', lport: 19101, raddr: '0.0.0.0', rport: 0, rqueue: 3, wqueue: 2 },
+  { family: 4, state: 1, laddr: '127.0.91.1', lport: 19101, raddr: '127.0.0.1', rport: 50000 },
+];
+
+test('l shows the listeners (fullest first, whatever the sort), again goes back to ports; Enter drills into its port', () => {
+  const lenv: KeyEnv = { ...env, snap: snapshotOf(LISTENERS) };
+  const l = (s: ViewState, id: ActionId) => reduce(s, { type: 'action', id, env: lenv });
+  let s = l({ ...init(), selected: 3 }, 'listeners');
+  assert.deepEqual([s.pane, s.selected], ['listeners', 0]);
+  const { rows, total } = paneRows(lenv.snap, 'listeners', 0, true);
+  assert.deepEqual([rows.map((r) => (r as { port: number }).port), total], [[19101, 80], 2], 'the sort column does not reorder listeners');
+  s = l(s, 'down');
+  assert.equal(s.selected, 1);
+  s = l(s, 'end');
+  assert.equal(s.selected, 1, 'the selection stays within the listeners');
+  assert.equal(l(s, 'listeners').pane, 'ports');
+  s = l(l(s, 'home'), 'drill');
+  assert.deepEqual([s.focus, s.pane], [{ port: 19101, direction: 'in' }, 'peers']);
+  // from a port's drill-down, l leaves it (listeners are the box's); in a namespace's view it stays
+  assert.deepEqual([l(s, 'listeners').pane, l(s, 'listeners').focus], ['listeners', null]);
+  const ns = l({ ...init(), focus: { netns: 4026531840 } }, 'listeners');
+  assert.deepEqual([ns.pane, ns.focus], ['listeners', { netns: 4026531840 }]);
+  assert.equal(l(l(init(), 'togglePane'), 'listeners').pane, 'listeners');
+});
+
+test('d toggles the diagram; Esc leaves it before the drill-down and the filter; Enter does not drill unseen rows; t marks its state', () => {
+  let s = run(init(), 'diagram');
+  assert.equal(s.diagram, true);
+  assert.equal(run(s, 'diagram').diagram, false);
+  // drilled into a port and filtered, then the diagram: Esc steps back one thing at a time
+  s = run(keys(init(), '/tw\r'), 'drill', 'diagram');
+  assert.ok(s.focus && s.diagram && s.filterText === 'tw');
+  s = run(s, 'escape');
+  assert.deepEqual([s.diagram, !!s.focus, s.filterText], [false, true, 'tw']);
+  s = run(s, 'escape');
+  assert.deepEqual([s.diagram, !!s.focus, s.filterText], [false, false, 'tw']);
+  // in the diagram the table's selection is not on screen: Enter leaves the view as it is
+  const d = run(init(), 'diagram');
+  assert.equal(run(d, 'drill'), d);
+  // the diagram marks the largest pile until a state is trended with t
+  assert.equal(init().trendSet, false);
+  s = run(init(), 'sortNext', 'trend');
+  assert.deepEqual([s.trend, s.trendSet], [1, true]);
+  // in the prompt, d is a letter of the filter (dport)
+  assert.equal(keys(init(), '/dport = 5432').prompt!.text, 'dport = 5432');
+  // l from the diagram shows the listeners table (not the ports behind the diagram)
+  s = run(init(), 'diagram', 'listeners');
+  assert.deepEqual([s.diagram, s.pane], [false, 'listeners']);
+  s = run({ ...init(), pane: 'listeners' }, 'diagram', 'listeners');
+  assert.deepEqual([s.diagram, s.pane], [false, 'listeners']);
 });

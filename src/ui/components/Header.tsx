@@ -4,6 +4,7 @@ import { formatBytes } from '../../model/remote.js';
 import { PROC_REMOTE_WARN_SOCKETS } from '../../sources/procRemote.js';
 import type { RemoteLink, Snapshot } from '../../store/store.js';
 import { count, ms, padRight, truncate } from '../format.js';
+import { firingLine, LEVEL_MARK } from '../alertText.js';
 import { accent, useTheme } from '../theme.js';
 
 export interface HeaderProps {
@@ -60,6 +61,16 @@ export function Header({ snap, host, os, intervalMs, paused, filterText, width, 
   const where = remote ? remoteLabel(remote) : `${host}  src ${src}`;
   const left = `tcptally  ${where}  every ${seconds(intervalMs)}${stretched}  sample ${snap ? ms(snap.sampleMs) : '…'}  ${os}`;
   const markers: { text: string; color: 'warn' | 'alert' | 'info' }[] = [];
+  // the worst firing rule (worst level, then the oldest); under NO_COLOR its level is also a mark
+  const firing = snap?.alerts.firing ?? [];
+  const worst = firing[0];
+  if (worst) {
+    // other metrics firing (a warning on the same metric as the critical shown is not one more)
+    const others = new Set(firing.map((f) => f.label)).size - 1;
+    const more = others > 0 ? ` +${others} more` : '';
+    const text = `${theme.color ? '' : `${LEVEL_MARK[worst.level]} `}${firingLine(worst)}${more}`;
+    markers.push({ text: truncate(text, Math.max(10, width - 21), theme.ascii), color: worst.level === 'critical' ? 'alert' : 'warn' });
+  }
   if (paused) markers.push({ text: 'PAUSED', color: 'warn' });
   if (snap?.stale) markers.push({ text: stretched ? 'STALE: SLOW SAMPLES' : 'STALE', color: 'alert' });
   markers.push(...remoteMarkers(remote, snap?.tally.scanned ?? 0));

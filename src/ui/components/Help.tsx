@@ -35,6 +35,7 @@ export function helpLines(width: number, ascii: boolean): HelpLine[] {
   for (const s of TCP_STATES) {
     for (const text of wrap(`  ${padRight(s.name, STATE_COL - 3)} `, s.meaning, w)) lines.push({ text, kind: s.kind });
     for (const text of wrap(`${' '.repeat(STATE_COL)}→ `, s.hint, w)) lines.push({ text });
+    for (const text of wrap(`${' '.repeat(STATE_COL)}whose move: `, s.next, w)) lines.push({ text });
   }
   lines.push({ text: '' }, { text: 'FILTER   ss syntax, e.g. "tw and dport = 5432"', bold: true });
   for (const v of filterVocabulary()) {

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import type { Level } from '../../model/rules.js';
 import { KEY_STATE_COLUMNS } from '../../model/states.js';
 import type { Services } from '../../model/services.js';
 import { shortId } from '../../model/owners.js';
@@ -6,7 +7,8 @@ import type { NamespaceRow, Owned, PeerRow, PortRow, ProcessRow } from '../../mo
 import type { NetnsInfo } from '../../sources/allnetns.js';
 import type { ProcessInfo } from '../../sources/owners.js';
 import { count, padLeft, padRight, textWidth, truncate } from '../format.js';
-import { accent, useTheme } from '../theme.js';
+import { LEVEL_MARK } from '../alertText.js';
+import { accent, levelColor, useTheme } from '../theme.js';
 import type { Pane } from '../viewState.js';
 import { SORT_COLUMNS } from '../viewState.js';
 
@@ -27,6 +29,8 @@ export interface TableProps {
   /** The namespaces the namespace rows index (with every namespace read), and the snapshot's time. */
   namespaces?: readonly NetnsInfo[] | null;
   now?: number;
+  /** Ports a firing STATE:PORT rule names (ports table): the rows turn the level's colour; under NO_COLOR a mark at the end. */
+  marks?: ReadonlyMap<number, Level>;
 }
 
 type Row = PortRow | PeerRow | ProcessRow | NamespaceRow;
@@ -77,6 +81,7 @@ const KEY_HEADERS: Record<Pane, string> = {
   peerPorts: 'REMOTE HOST:PORT',
   processes: '    PID COMMAND  USER  CONTAINER',
   namespaces: 'NAMESPACE (* ours)',
+  listeners: 'ADDRESS:PORT', // drawn by ListenersTable
 };
 
 function peerText(peer: PeerRow): string {
@@ -117,11 +122,14 @@ function keyCell(pane: Pane, r: Row, services: Services, cells: number, ascii: b
 }
 
 /** The ports / peers table: sorted, the selection highlighted, scrolled to keep it visible. */
-export function Table({ pane, rows, totalRows, sortColumn, ascending, selected, height, width, services, processInfo, namespaces, now = 0 }: TableProps) {
+export function Table({ pane, rows, totalRows, sortColumn, ascending, selected, height, width, services, processInfo, namespaces, now = 0, marks }: TableProps) {
   const theme = useTheme();
   const owner = processInfo !== null && pane !== 'processes' && pane !== 'namespaces' && width >= OWNER_MIN_TERMINAL;
   const nsText = (r: Row) => namespaceText(r as NamespaceRow, namespaces, now);
-  const key = keyColumn(pane, rows, services, width - (owner ? OWNER_WIDTH : 0), processInfo, nsText);
+  const marked = pane === 'ports' && marks && marks.size > 0 ? marks : null;
+  // room for "  !!" at the end of a row when marks are shown
+  const markRoom = marked && !theme.color ? 4 : 0;
+  const key = keyColumn(pane, rows, services, width - (owner ? OWNER_WIDTH : 0) - markRoom, processInfo, nsText);
   const keyWidth = key.width;
   const arrow = ascending ? (theme.ascii ? '^' : '▲') : theme.ascii ? 'v' : '▼';
   const sortKey = SORT_COLUMNS[sortColumn].key;
@@ -157,9 +165,11 @@ export function Table({ pane, rows, totalRows, sortColumn, ascending, selected, 
           padLeft(count(r.total), TOTAL_WIDTH) +
           KEY_STATE_COLUMNS.map((c, k) => padLeft(r.states[c.code] ? count(r.states[c.code]) : '.', STATE_WIDTHS[k])).join('') +
           (owner ? `  ${truncate(ownerCell(r as Owned, processInfo!), OWNER_WIDTH - 2, theme.ascii)}` : '');
+        const level = marked?.get((r as PortRow).port);
+        const mark = level && markRoom ? `  ${LEVEL_MARK[level]}` : '';
         return (
-          <Text key={offset + i} wrap="truncate" inverse={offset + i === sel}>
-            {padRight(truncate(line, width, theme.ascii), width)}
+          <Text key={offset + i} wrap="truncate" inverse={offset + i === sel} color={level ? levelColor(theme, level) : undefined} bold={!!level}>
+            {padRight(truncate(line + mark, width, theme.ascii), width)}
           </Text>
         );
       })}
