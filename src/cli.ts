@@ -139,7 +139,7 @@ async function main(): Promise<void> {
     // other hosts (--ssh): the same modes, each host read through its ssh session (src/sshCli.ts)
     const { runSsh } = await import('./sshCli.js');
     const code = await runSsh({
-      cfg, services, filter, interactive,
+      cfg, services, filter, interactive, rules,
       runDashboard: async (fleet) => {
         prepareDashboard();
         const { runDashboard } = await loadDashboard();

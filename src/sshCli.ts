@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { listRows, type Config } from './args.js';
 import type { FilterNode } from './model/filter.js';
+import type { Rule } from './model/rules.js';
 import type { Services } from './model/services.js';
 import { tallyTop } from './model/tally.js';
 import { toJson } from './output/json.js';
@@ -37,6 +38,8 @@ export interface SshRunOptions {
   services: Services;
   filter: FilterNode | null;
   interactive: boolean;
+  /** Alert rules, evaluated where each host is counted (the remote, with node-remote). */
+  rules: Rule[];
   /** Mounts the dashboard of these hosts (their fleet, or one host's); resolves with the exit code. */
   runDashboard: (fleet: FleetStore) => Promise<number>;
 }
@@ -47,7 +50,7 @@ export function linkJson(l: RemoteLink, now: number) {
 }
 
 /** Runs the --ssh modes; resolves with the exit code. */
-export async function runSsh({ cfg, services, filter, interactive, runDashboard }: SshRunOptions): Promise<number> {
+export async function runSsh({ cfg, services, filter, interactive, rules, runDashboard }: SshRunOptions): Promise<number> {
   const agentCode = agentLoader();
   const query: Partial<Query> & { intervalMs: number } = { intervalMs: cfg.intervalMs, filterText: filter ? cfg.filterText : null, filter };
   const rows = listRows(cfg);
@@ -56,6 +59,7 @@ export async function runSsh({ cfg, services, filter, interactive, runDashboard 
     query: { ...query, top },
     historySeconds: cfg.historySeconds,
     owners: cfg.owners,
+    rules,
     trackAges: interactive,
     agentCode,
   });

@@ -7,14 +7,16 @@
 
 import { createInterface } from 'node:readline';
 import { MARK } from '../model/remote.js';
+import { readConntrack } from '../sources/conntrack.js';
 import { readCounters } from '../sources/counters.js';
 import { OwnerIndex } from '../sources/owners.js';
 import { ProcSource } from '../sources/proc.js';
+import type { Rule } from '../model/rules.js';
 import type { Query } from '../store/store.js';
 import { Sampler } from './sampler.js';
 
 export type ToAgent =
-  | { type: 'init'; query: Partial<Query> & { intervalMs: number }; historySeconds: number; owners: boolean; trackAges: boolean }
+  | { type: 'init'; query: Partial<Query> & { intervalMs: number }; historySeconds: number; owners: boolean; trackAges: boolean; rules: Rule[] }
   | { type: 'query'; query: Partial<Query> };
 
 const say = (verb: string, payload: unknown) => process.stdout.write(`\n${MARK}${verb} ${JSON.stringify(payload)}\n`);
@@ -27,8 +29,10 @@ function onMessage(m: ToAgent): void {
       query: m.query,
       historySeconds: m.historySeconds,
       trackAges: m.trackAges,
+      rules: m.rules,
       owners: m.owners ? new OwnerIndex() : undefined,
       readCounters: () => readCounters('/proc/net'),
+      readConntrack: () => readConntrack(),
     });
     sampler.subscribe((s) => say('snap', s));
     sampler.onError((err) => say('error', err.message));

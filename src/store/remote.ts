@@ -12,6 +12,7 @@
 import { Sampler } from '../sampler/sampler.js';
 import { ProcRemoteSource } from '../sources/procRemote.js';
 import { SshSession, type SshTarget } from '../sources/ssh.js';
+import type { Rule } from '../model/rules.js';
 import type { ToAgent } from '../sampler/remoteAgent.js';
 import { DEFAULT_QUERY, type Query, type RemoteLink, type Snapshot, type Store } from './store.js';
 
@@ -22,6 +23,8 @@ export interface RemoteHostOptions {
   /** Look up socket owners on the remote (node-remote only: proc-remote has no /proc/*\/fd). */
   owners: boolean;
   trackAges?: boolean;
+  /** Alert rules, evaluated by the sampler that counts (ours, or the remote's): Snapshot.alerts. */
+  rules?: Rule[];
   /** The node-remote bundle's code; null: always proc-remote. */
   agentCode: () => string | null;
   /** Reconnect delays: the first, and the most (default 1 s and 30 s). */
@@ -148,6 +151,7 @@ export class RemoteHost implements Store {
         historySeconds: this.opts.historySeconds,
         owners: this.opts.owners,
         trackAges: !!this.opts.trackAges,
+        rules: this.opts.rules ?? [],
       };
       session.send(init);
       this.setLink({ state: 'up', mode: 'node-remote', os: hello.os, reason: null, retryAt: null });
@@ -165,6 +169,7 @@ export class RemoteHost implements Store {
       query: this.query,
       historySeconds: this.opts.historySeconds,
       trackAges: this.opts.trackAges,
+      rules: this.opts.rules,
       readCounters: () => this.source.counters,
       now: this.now,
     });

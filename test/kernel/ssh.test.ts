@@ -53,6 +53,7 @@ interface JsonLine {
   families?: { v4: number; v6: number };
   bytesPerSample?: number;
   error?: string | null;
+  alerts?: { level: string; rule: string }[];
 }
 
 function runJson(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -169,7 +170,8 @@ describe('--ssh against a real sshd', { skip: suiteSkip(['ss', 'sshd'], 'the --s
 
   test('two hosts (an ssh config names them): --json objects carry each host, in each mode', async () => {
     const config = sshConfig();
-    const r = await runJson(['--json', '--count', '2', '-i', '0.3', '--top', '0', '--ssh', 'alpha,beta', '--ssh-command', `ssh -F ${config}`, '-f', FILTER]);
+    const r = await runJson(['--json', '--count', '2', '-i', '0.3', '--top', '0', '--ssh', 'alpha,beta', '--ssh-command', `ssh -F ${config}`, '-f', FILTER,
+      '--warn', 'CLOSE_WAIT > 1', '--crit', 'CLOSE_WAIT > 100']);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as JsonLine);
     const of = (h: string) => lines.filter((l) => l.host === h);
@@ -180,6 +182,8 @@ describe('--ssh against a real sshd', { skip: suiteSkip(['ss', 'sshd'], 'the --s
     const ss = ssCounts();
     // both read the same box: the stable states agree with ss (TIME_WAIT may age out meanwhile)
     for (const l of lines) for (const s of ['LISTEN', 'ESTABLISHED', 'CLOSE_WAIT', 'FIN_WAIT2']) assert.equal(l.states![s], ss[s], `${l.host} ${s}`);
+    // the rules are evaluated where each host is counted: the 2 CLOSE_WAIT fire the warning, not the critical
+    for (const l of lines) assert.deepEqual(l.alerts!.map((a) => [a.level, a.rule]), [['warning', 'CLOSE_WAIT > 1']], l.host);
   });
 
   for (const [port, mode] of [[PORT_NODE, 'node-remote'], [PORT_PROC, 'proc-remote']] as const) {

@@ -1,5 +1,7 @@
 import { Box, Text } from 'ink';
+import type { Firing } from '../../model/alerts.js';
 import { formatBytes } from '../../model/remote.js';
+import type { Level } from '../../model/rules.js';
 import { TCP } from '../../model/states.js';
 import type { FleetRow } from '../../store/fleet.js';
 import { count, delta, duration, padLeft, padRight, truncate } from '../format.js';
@@ -23,6 +25,7 @@ const STATE_COLUMNS: readonly { code: number; header: string }[] = [
   { code: TCP.CLOSE, header: 'CLOSE' },
 ];
 const LINK_W = 6;
+const ALERTS_W = 9;
 const TOTAL_W = 14;
 const STATE_W = 13;
 const MODE_W = 6;
@@ -31,6 +34,18 @@ const BYTES_W = 10;
 export interface FleetLine {
   text: string;
   down: boolean;
+  /** The worst alert firing on the host (its row's colour). */
+  alert?: Level | null;
+}
+
+function worst(firing: readonly Firing[]): Level | null {
+  return firing.some((f) => f.level === 'critical') ? 'critical' : firing.length ? 'warning' : null;
+}
+
+/** The rules firing on a host: "2 crit" (how many, the worst level), '' for none. */
+function alertsCell(firing: readonly Firing[]): string {
+  const w = worst(firing);
+  return w ? `${firing.length} ${w === 'critical' ? 'crit' : 'warn'}` : '';
 }
 
 /** "12 +3": a count and its change since the host's previous sample. */
@@ -46,10 +61,10 @@ function withDelta(n: number, d: number): string {
  */
 export function fleetLines(rows: readonly FleetRow[], width: number, now: number, ascii = false): { header: string; lines: FleetLine[] } {
   const hostW = Math.min(28, Math.max(6, ...rows.map((r) => r.host.length))) + 2;
-  const fixed = hostW + LINK_W + TOTAL_W + MODE_W + BYTES_W;
+  const fixed = hostW + LINK_W + ALERTS_W + TOTAL_W + MODE_W + BYTES_W;
   const nStates = Math.max(0, Math.min(STATE_COLUMNS.length, Math.floor((width - fixed) / STATE_W)));
   const states = STATE_COLUMNS.slice(0, nStates);
-  const header = padRight('HOST', hostW) + padRight('LINK', LINK_W) + padLeft('TOTAL', TOTAL_W) +
+  const header = padRight('HOST', hostW) + padRight('LINK', LINK_W) + padRight('ALERTS', ALERTS_W) + padLeft('TOTAL', TOTAL_W) +
     states.map((c) => padLeft(c.header, STATE_W)).join('') + padLeft('MODE', MODE_W) + padLeft('B/SAMPLE', BYTES_W);
   const lines = rows.map((r): FleetLine => {
     const host = padRight(truncate(r.host, hostW - 2, ascii), hostW);
@@ -63,11 +78,13 @@ export function fleetLines(rows: readonly FleetRow[], width: number, now: number
     const d = r.snap.deltas;
     const d0 = d.reduce((a, b) => a + b, 0);
     return {
-      text: host + padRight(l.state === 'up' ? 'up' : 'conn', LINK_W) + padLeft(withDelta(t.total, d0), TOTAL_W) +
+      text: host + padRight(l.state === 'up' ? 'up' : 'conn', LINK_W) + padRight(alertsCell(r.snap.alerts?.firing ?? []), ALERTS_W) +
+        padLeft(withDelta(t.total, d0), TOTAL_W) +
         states.map((c) => padLeft(withDelta(t.states[c.code] ?? 0, d[c.code] ?? 0), STATE_W)).join('') +
         padLeft(l.mode === 'node-remote' ? 'node' : l.mode === 'proc-remote' ? 'proc' : '', MODE_W) +
         padLeft(l.bytesPerSample ? formatBytes(l.bytesPerSample) : '', BYTES_W),
       down: false,
+      alert: worst(r.snap.alerts?.firing ?? []),
     };
   });
   return { header, lines };
@@ -95,7 +112,8 @@ export function Fleet({ rows, selected, width, height, now }: FleetProps) {
       <Text wrap="truncate" bold>{padRight(truncate(title, width, theme.ascii), width)}</Text>
       <Text wrap="truncate" bold underline>{padRight(truncate(header, width, theme.ascii), width)}</Text>
       {lines.slice(offset, offset + room).map((l, i) => (
-        <Text key={offset + i} wrap="truncate" inverse={offset + i === selected} color={l.down ? accent(theme, 'alert') : undefined}>
+        <Text key={offset + i} wrap="truncate" inverse={offset + i === selected}
+          color={l.down || l.alert === 'critical' ? accent(theme, 'alert') : l.alert === 'warning' ? accent(theme, 'warn') : undefined}>
           {padRight(truncate(l.text, width, theme.ascii), width)}
         </Text>
       ))}

@@ -7,6 +7,7 @@ import '../../helpers/forceColor.js'; // first: chalk reads FORCE_COLOR when Ink
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { render } from 'ink-testing-library';
+import type { Firing } from '../../../src/model/alerts.js';
 import type { SocketRecord } from '../../../src/model/table.js';
 import type { FleetRow } from '../../../src/store/fleet.js';
 import type { RemoteLink } from '../../../src/store/store.js';
@@ -24,17 +25,22 @@ const deltas = (m: Record<number, number>) => Array.from({ length: 12 }, (_, i) 
 const NOW = 1_000_000;
 const ROWS: FleetRow[] = [
   // 7 ESTABLISHED (+2 since the last sample), 3 TIME_WAIT (-1), 1 LISTEN
-  { host: 'root@db1', link: link('root@db1', {}), snap: snapshotOf([...rec(1, 7), ...rec(6, 3), ...rec(10, 1)], { deltas: deltas({ 1: 2, 6: -1 }) }) },
+  // two rules firing there, the worst critical
+  { host: 'root@db1', link: link('root@db1', {}), snap: snapshotOf([...rec(1, 7), ...rec(6, 3), ...rec(10, 1)], {
+    deltas: deltas({ 1: 2, 6: -1 }),
+    alerts: { firing: [{ level: 'warning' } as Firing, { level: 'critical' } as Firing], log: [] },
+  }) },
   { host: 'web2', link: link('web2', { state: 'down', reason: 'Connection refused', retryAt: NOW + 4000 }), snap: null },
   { host: 'cache3', link: link('cache3', { state: 'connecting', mode: null, bytesPerSample: 0 }), snap: null },
 ];
 
 test('fleetLines: a row per host; counts with their change; down and connecting said in words', () => {
   const { header, lines } = fleetLines(ROWS, 120, NOW);
-  assert.match(header, /^HOST +LINK +TOTAL +ESTAB +TIME_W +CLOSE_W +LISTEN +SYN_RCV +MODE +B\/SAMPLE$/);
+  assert.match(header, /^HOST +LINK +ALERTS +TOTAL +ESTAB +TIME_W +CLOSE_W +LISTEN +SYN_RCV +MODE +B\/SAMPLE$/);
   const cells = lines[0].text.trim().split(/\s{2,}/);
-  assert.deepEqual(cells, ['root@db1', 'up', '11 +1', '7 +2', '3 -1', '0', '1', '0', 'proc', '12 KB']);
+  assert.deepEqual(cells, ['root@db1', 'up', '2 crit', '11 +1', '7 +2', '3 -1', '0', '1', '0', 'proc', '12 KB']);
   assert.equal(lines[0].down, false);
+  assert.equal(lines[0].alert, 'critical');
   assert.equal(lines[1].text, 'web2      down: Connection refused (retry in 4s)');
   assert.equal(lines[1].down, true);
   assert.match(lines[2].text, /^cache3 +connecting…$/);
