@@ -26,8 +26,12 @@ function agentLoader(): () => string | null {
   let code: string | null | undefined;
   return () => {
     if (code === undefined) {
-      const url = new URL('../remote-agent.js', import.meta.url);
-      code = existsSync(url) ? readFileSync(url, 'utf8') : null;
+      try {
+        const url = new URL('../remote-agent.js', import.meta.url);
+        code = existsSync(url) ? readFileSync(url, 'utf8') : null;
+      } catch {
+        code = null; // no file beside us (the single executable): proc-remote only
+      }
     }
     return code;
   };
