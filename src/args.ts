@@ -59,7 +59,16 @@ export interface Config {
   serve: ServeAddress | null;
   /** --diagram: the text modes print the TCP state diagram instead of the summary. */
   diagram: boolean;
+  /** --record FILE: every sample also goes to this recording (null: none). */
+  record: string | null;
+  /** --record-max: bytes a recording file reaches before it rotates to FILE.1. */
+  recordMaxBytes: number;
+  /** --replay FILE: the samples come from this recording, not from the box (null: live). */
+  replay: string | null;
 }
+
+/** The default --record-max: 100 MiB. */
+export const DEFAULT_RECORD_MAX = 100 * 1024 * 1024;
 
 export const HELP = `tcptally — live TCP sockets by state, ports and peers (exact: counts equal ss's)
 
@@ -84,6 +93,14 @@ Modes (default: the dashboard on a terminal, --once into a pipe):
       --serve [ADDR:]PORT Prometheus metrics on http://ADDR:PORT/metrics until SIGTERM
                           (ADDR default 127.0.0.1; [::1]:PORT for IPv6); no terminal
                           needed; with --dashboard the dashboard runs beside it
+      --replay FILE       the dashboard over a recording (keys: Space pause, , . step,
+                          [ ] a minute, < > speed); with --json every recorded sample as
+                          NDJSON; with --once (or into a pipe) the last sample's summary
+Recording:
+      --record FILE       also write every sample to FILE (NDJSON: a header line, then
+                          one line per sample), beside any mode; FILE is replaced
+      --record-max SIZE   rotate FILE to FILE.1 when the next sample would take it past
+                          SIZE bytes (K, M, G suffixes: 1024s; default 100M)
 Options:
   -i, --interval SEC      seconds between samples, 0.1 to 3600 (default 1)
   -f, --filter EXPR       ss-style filter, e.g. "state time-wait and dport = 5432";
@@ -118,12 +135,14 @@ ${MAX_FILTER_DEPTH} nested "(" / "not".
 Rules (also one "warn RULE" / "crit RULE" a line in $XDG_CONFIG_HOME/tcptally/config,
 else ~/.config/tcptally/config): STATE OP N, STATE:PORT OP N, rate(STATE) OP N (per
 second), total OP N, conntrack OP N[%], acceptqueue OP N% (the fullest listener's
-accept queue against its backlog); OP: > >= < <=. E.g. "CLOSE_WAIT:8080 > 100",
-"rate(TIME_WAIT) > 200", "conntrack > 80%" (default: warn at 80 %, crit at 90 %),
+accept queue against its backlog), headroom OP N[%] (the fullest destination's ephemeral
+ports); OP: > >= < <=. E.g. "CLOSE_WAIT:8080 > 100", "rate(TIME_WAIT) > 200",
+"conntrack > 80%", "headroom > 80%" (default for both: warn at 80 %, crit at 90 %),
 "acceptqueue > 80%" (default: warn at >= 80 %, crit above 100 %: full).
 
 Exit codes: 0 ok, 1 runtime error (cannot read sockets, no such pid, an --ssh host
-unreachable), 2 usage error (also a bad rule, on the command line or in the config file),
+unreachable, cannot write the --record file, a --replay file that is not a recording),
+2 usage error (also a bad rule, on the command line or in the config file),
 130 / 143 ended by SIGINT (Ctrl-C in --watch, --count) / SIGTERM, 129 SIGHUP (dashboard).
 --serve alone: 0 when ended by SIGTERM or SIGINT, 1 when it cannot listen or read sockets.
 With --check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also a bad rule or option).`;
@@ -149,6 +168,9 @@ const OPTIONS = {
   dashboard: { type: 'boolean' },
   check: { type: 'boolean' },
   warn: { type: 'string', multiple: true },
+  record: { type: 'string' },
+  'record-max': { type: 'string' },
+  replay: { type: 'string' },
   crit: { type: 'string', multiple: true },
   bell: { type: 'boolean' },
   serve: { type: 'string' },
@@ -163,6 +185,7 @@ interface Values {
   dashboard?: boolean; help?: boolean; version?: boolean; check?: boolean; bell?: boolean; diagram?: boolean;
   count?: string; interval?: string; source?: string; pid?: string; top?: string; history?: string; serve?: string;
   filter?: string[]; warn?: string[]; crit?: string[]; ssh?: string[]; 'ssh-command'?: string;
+  record?: string; 'record-max'?: string; replay?: string;
 }
 
 /** Rows in each ports / peers list when --top is not given. */
@@ -230,6 +253,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
   }
   const rules = [...ruleList(v.warn, 'warning'), ...ruleList(v.crit, 'critical')];
 
+  checkReplay(v, positionals);
+
   const source = (v.source ?? 'auto') as SourceChoice;
   if (!['auto', 'netlink', 'proc', 'si'].includes(source)) {
     throw new UsageError(`--source takes auto, netlink, proc or si, got "${clip(source)}"`);
@@ -249,7 +274,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
   const sshCommand = v['ssh-command'] !== undefined ? splitCommand(v['ssh-command']) : ['ssh'];
   if (ssh.length > 0) {
     const other = v.pid !== undefined ? '--pid' : v['all-netns'] ? '--all-netns' : v.source !== undefined ? '--source' : v.check ? '--check'
-      : v.serve !== undefined ? '--serve' : v.diagram ? '--diagram' : v.bell ? '--bell' : null;
+      : v.serve !== undefined ? '--serve' : v.diagram ? '--diagram' : v.bell ? '--bell'
+      : v.record !== undefined ? '--record' : v.replay !== undefined ? '--replay' : null;
     if (other) throw new UsageError(`--ssh cannot be combined with ${other}`);
   }
   // every -f, and the trailing words, are one filter each: all of them apply
@@ -276,7 +302,37 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
     bell: !!v.bell,
     serve,
     diagram: !!v.diagram,
+    record: v.record ?? null,
+    recordMaxBytes: v['record-max'] !== undefined ? parseSize('--record-max', v['record-max']) : DEFAULT_RECORD_MAX,
+    replay: v.replay ?? null,
   };
+}
+
+/** What a replay cannot do with a recording: sample the box, re-count, or record it again. */
+function checkReplay(v: Values, positionals: string[]): void {
+  if (v['record-max'] !== undefined && v.record === undefined) throw new UsageError('--record-max needs --record');
+  if (v.record === '' || v.replay === '') throw new UsageError(`--${v.record === '' ? 'record' : 'replay'} needs a file name`);
+  if (v.replay === undefined) return;
+  const other = v.record !== undefined ? '--record' : v.serve !== undefined ? '--serve' : v.check ? '--check' : v.count !== undefined ? '--count' : v.watch ? '--watch'
+    : v.interval !== undefined ? '--interval' : v.source !== undefined ? '--source' : v.pid !== undefined ? '--pid'
+    : v['all-netns'] ? '--all-netns' : v.filter || positionals.length ? 'a filter (a recording holds counts, not sockets)'
+    : v.warn || v.crit ? `--${v.warn ? 'warn' : 'crit'} (a replay shows the alerts recorded)` : null;
+  if (other) throw new UsageError(`--replay cannot be combined with ${other}`);
+}
+
+const SIZE = /^(\d+)([KMG])?$/i;
+const MIN_RECORD_BYTES = 1024;
+const MAX_RECORD_BYTES = 2 ** 40;
+
+/** A size in bytes: a whole number with an optional K, M or G (1024s), 1K to 1T. */
+function parseSize(name: string, raw: string): number {
+  const m = SIZE.exec(raw);
+  const mult = !m ? NaN : m[2] ? 1024 ** ('KMG'.indexOf(m[2].toUpperCase()) + 1) : 1;
+  const n = m ? Number(m[1]) * mult : NaN;
+  if (!(n >= MIN_RECORD_BYTES && n <= MAX_RECORD_BYTES)) {
+    throw new UsageError(`${name} takes a size from 1K to 1024G (a whole number, K, M or G: 1024s), got "${clip(raw)}"`);
+  }
+  return n;
 }
 
 /**

@@ -15,9 +15,12 @@ import { openSampler, type SamplerInit } from './sampler/open.js';
 import type { Sampler } from './sampler/sampler.js';
 import { checkProcNet, SourceError } from './sources/index.js';
 import { ConfigUnreadable, loadConfigRules } from './sources/config.js';
+import { headroomInput } from './model/headroom.js';
 import { ConfigError, evaluate, type Rule, type RuleInputs, type RuleResult } from './model/rules.js';
 import { CHECK_UNKNOWN, formatCheck, formatUnknown, statusOf, withDefaults, type CheckStatus } from './output/check.js';
 import type { Snapshot } from './store/store.js';
+import { RECORD_TOP } from './model/recording.js';
+import { openReplay, RecordingError, RecordingWriter } from './store/recordingFile.js';
 
 export const EXIT_OK = 0;
 export const EXIT_RUNTIME = 1;
@@ -109,6 +112,7 @@ async function main(): Promise<void> {
   }
 
   const services = loadServices();
+  if (cfg.replay !== null) return runReplay(cfg, services);
   let filter: FilterNode | null = null;
   try {
     filter = cfg.filterText ? parseFilter(cfg.filterText, { resolvePort: services.portOf }) : null;
@@ -158,6 +162,17 @@ async function main(): Promise<void> {
       throw err;
     }
   }
+  // --record: the file is opened (and its header written) before anything samples: a path that cannot
+  // be written is said now, in one line
+  let recorder: RecordingWriter | null = null;
+  if (cfg.record !== null) {
+    try {
+      recorder = new RecordingWriter({ path: cfg.record, maxBytes: cfg.recordMaxBytes, host: hostname(), version: version() });
+    } catch (err) {
+      if (err instanceof RecordingError) fail(EXIT_RUNTIME, err.message);
+      throw err;
+    }
+  }
   const init: SamplerInit = {
     source: cfg.source,
     pid: cfg.pid,
@@ -168,7 +183,8 @@ async function main(): Promise<void> {
     query: { intervalMs: cfg.intervalMs, filterText: filter ? cfg.filterText : null, filter, allNetns: cfg.allNetns },
   };
   // --serve listens first: a bad address ends here, before the dashboard takes the screen
-  const exporter = cfg.serve ? await openExporter(cfg, init, filter) : null;
+  // headless, --record records the exporter's samples (beside the dashboard, the dashboard's)
+  const exporter = cfg.serve ? await openExporter(cfg, init, filter, cfg.mode === 'serve' ? recorder : null) : null;
   if (cfg.mode === 'serve') {
     const { formatServeAddress, serveUntilSignal } = await import('./serve.js');
     process.stderr.write(`tcptally: serving http://${formatServeAddress(exporter!.address)}/metrics\n`);
@@ -184,7 +200,9 @@ async function main(): Promise<void> {
     // the other namespaces within a third of the interval per sample (each read walks the whole box's
     // table); the n key turns them on and off
     const netnsBudgetMs = Math.max(50, cfg.intervalMs / 3);
-    const store = new WorkerStore({ ...init, trackAges: true, netnsToggle: true, netnsBudgetMs, query: { ...init.query, top: DASHBOARD_TOP_ROWS } });
+    const worker = new WorkerStore({ ...init, trackAges: true, netnsToggle: true, netnsBudgetMs, query: { ...init.query, top: DASHBOARD_TOP_ROWS } });
+    const { RecordingStore } = await import('./store/recordingStore.js');
+    const store = recorder ? new RecordingStore(worker, recorder) : worker;
     const { runDashboard } = await loadDashboard();
     // the dashboard's terminal guard handles a dead terminal: it stops the worker before exiting
     process.stdout.off('error', onOutputError);
@@ -193,18 +211,22 @@ async function main(): Promise<void> {
     process.exit(code);
   }
 
-  if (cfg.mode === 'check') return runCheck(cfg, init);
+  if (cfg.mode === 'check') return runCheck(cfg, init, recorder);
 
   const rows = listRows(cfg); // rows of each ports / peers list printed (Infinity: --top all)
   let sampler: Sampler;
   try {
     // one sample is complete (every process walked); a stream spreads the walk over its samples
     const ownersBudgetMs = cfg.count === 1 ? Infinity : undefined;
-    sampler = await openSampler({ ...init, ownersBudgetMs, query: { ...init.query, top: tallyTop(rows) } });
+    // a recording keeps RECORD_TOP rows of each list, whatever this output prints
+    const top = tallyTop(recorder && rows < RECORD_TOP ? RECORD_TOP : rows);
+    sampler = await openSampler({ ...init, ownersBudgetMs, query: { ...init.query, top } });
   } catch (err) {
     if (err instanceof SourceError) fail(EXIT_RUNTIME, err.message);
     throw err;
   }
+  // recorded before it is printed; a failed write rejects the sample (one line, exit 1)
+  if (recorder) sampler.subscribe((s) => recorder.write(s));
 
   const host = hostname();
   const emit = (s: Snapshot): void => {
@@ -224,12 +246,14 @@ async function main(): Promise<void> {
     if (cfg.count === 1) {
       emit(await sampler.sample());
       sampler.close();
+      recorder?.close();
       return;
     }
     await new Promise<void>((resolve, reject) => {
       let printed = 0;
       const stop = (code: number = EXIT_OK) => {
         sampler.close();
+        recorder?.close();
         process.exitCode = code;
         resolve();
       };
@@ -245,22 +269,74 @@ async function main(): Promise<void> {
       sampler.start();
     });
   } catch (err) {
-    if (err instanceof SourceError) fail(EXIT_RUNTIME, err.message);
+    if (err instanceof SourceError || err instanceof RecordingError) fail(EXIT_RUNTIME, err.message);
     throw err;
   }
 }
 
-/** --serve: the exporter listening (its sampler started), or exit 1 with why it cannot listen. */
-async function openExporter(cfg: Config, init: SamplerInit, filter: FilterNode | null): Promise<import('./serve.js').Exporter> {
-  const { Exporter, ServeError } = await import('./serve.js');
+/**
+ * --replay FILE: the dashboard over the recording, or (--json) every recorded sample as live --json
+ * prints it, or (--once, a pipe) the summary of the last sample. A file that cannot be replayed: one
+ * line, exit 1; a last line cut short is left out and said once on stderr.
+ */
+async function runReplay(cfg: Config, services: Services): Promise<void> {
+  const file = cfg.replay!;
+  const interactive = cfg.mode === 'dashboard' && (cfg.forceDashboard || canRunDashboard(process.env));
+  if (cfg.mode === 'dashboard' && cfg.forceDashboard && !canRunDashboard(process.env)) {
+    fail(EXIT_USAGE, 'the dashboard needs a terminal on stdin and stdout (and TERM other than dumb)');
+  }
+  let opened: ReturnType<typeof openReplay>;
   try {
-    return await Exporter.open({
-      address: cfg.serve!,
-      // owners only when the filter names processes: the metrics are counts
-      init: { ...init, owners: init.owners && usesOwners(filter) },
-      topPorts: typeof cfg.top === 'number' ? cfg.top : DEFAULT_SERVE_TOP,
-      version: version(),
-    });
+    opened = openReplay(file, { historySeconds: cfg.historySeconds });
+  } catch (err) {
+    if (err instanceof RecordingError) fail(EXIT_RUNTIME, err.message);
+    throw err;
+  }
+  const { header, store, cut, skipped } = opened;
+  if (cut) process.stderr.write(`tcptally: ${file}: the last line is cut short (the recording was stopped while writing it); replaying the ${store.count} whole samples\n`);
+  if (skipped) process.stderr.write(`tcptally: ${file}: ${skipped} lines are not samples and were left out\n`);
+  if (interactive) {
+    delete process.env.CI;
+    delete process.env.CONTINUOUS_INTEGRATION;
+    process.env.NODE_ENV ??= 'production';
+    const { runDashboard } = await loadDashboard();
+    const code = await runDashboard({ store, cfg, services, host: header.host, filter: null, os: header.kernel });
+    process.exit(code);
+  }
+  const rows = listRows(cfg);
+  const view = { sortBy: 'total' as const, ascending: false, trendSeries: 0, trendPoints: 0 };
+  try {
+    if (cfg.mode === 'json') {
+      for (let i = 0; i < store.count; i++) {
+        process.stdout.write(`${JSON.stringify(toJson(store.snapshotAt(i, view), header.host, services, rows))}\n`);
+      }
+    } else {
+      const last = store.snapshotAt(store.count - 1, view);
+      const tty = !!process.stdout.isTTY;
+      const width = Math.max(60, Math.min(process.stdout.columns || 100, 160));
+      process.stdout.write(cfg.diagram
+        ? formatDiagram(last, { host: header.host, width: tty ? process.stdout.columns || 100 : 100, ascii: cfg.ascii, color: cfg.color && tty })
+        : formatOnce(last, { host: header.host, services, width, ascii: cfg.ascii, top: rows }));
+    }
+  } catch (err) {
+    fail(EXIT_RUNTIME, (err as Error).message);
+  }
+}
+
+/** --serve: the exporter listening (its sampler started), or exit 1 with why it cannot listen. */
+async function openExporter(cfg: Config, init: SamplerInit, filter: FilterNode | null, recorder: RecordingWriter | null): Promise<import('./serve.js').Exporter> {
+  const { Exporter, ServeError, exporterStore } = await import('./serve.js');
+  // owners only when the filter names processes: the metrics are counts
+  const exporterInit = { ...init, owners: init.owners && usesOwners(filter) };
+  const topPorts = typeof cfg.top === 'number' ? cfg.top : DEFAULT_SERVE_TOP;
+  let store: import('./store/store.js').Store | undefined;
+  if (recorder) {
+    const { RecordingStore } = await import('./store/recordingStore.js');
+    store = new RecordingStore(exporterStore(exporterInit, topPorts), recorder);
+  }
+  try {
+    const common = { address: cfg.serve!, topPorts, version: version() };
+    return await Exporter.open(store ? { ...common, store } : { ...common, init: exporterInit });
   } catch (err) {
     if (err instanceof ServeError) fail(EXIT_RUNTIME, err.message);
     throw err;
@@ -268,7 +344,7 @@ async function openExporter(cfg: Config, init: SamplerInit, filter: FilterNode |
 }
 
 /** --check: N samples (two at least when a rule is a rate), rules evaluated on each, the worst one printed. */
-async function runCheck(cfg: Config, init: SamplerInit): Promise<void> {
+async function runCheck(cfg: Config, init: SamplerInit, recorder: RecordingWriter | null): Promise<void> {
   const rules = init.rules ?? [];
   let sampler: Sampler;
   try {
@@ -278,6 +354,7 @@ async function runCheck(cfg: Config, init: SamplerInit): Promise<void> {
     if (err instanceof SourceError) unknown(err.message);
     throw err;
   }
+  if (recorder) sampler.subscribe((s) => recorder.write(s));
   const samples = Math.max(cfg.count, rules.some((r) => r.metric.kind === 'rate') ? 2 : 1);
   let worst: { status: CheckStatus; line: string } | null = null;
   // keep only what a rate needs from the previous sample (a copy: never the sampler's own arrays)
@@ -286,7 +363,7 @@ async function runCheck(cfg: Config, init: SamplerInit): Promise<void> {
     for (let i = 0; i < samples; i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, cfg.intervalMs));
       const s = await sampler.sample();
-      const extra = { conntrack: s.conntrack, listeners: s.listeners };
+      const extra = { conntrack: s.conntrack, listeners: s.listeners, headroom: headroomInput(s.headroom) };
       const results: RuleResult[] = evaluate(rules, s, prev, extra);
       const status = statusOf(results);
       // worst wins; among equals the latest
@@ -294,10 +371,11 @@ async function runCheck(cfg: Config, init: SamplerInit): Promise<void> {
       prev = { time: s.time, tally: { total: s.tally.total, states: [...s.tally.states], ports: [] } };
     }
   } catch (err) {
-    if (err instanceof SourceError) unknown(err.message);
+    if (err instanceof SourceError || err instanceof RecordingError) unknown(err.message);
     throw err;
   } finally {
     sampler.close();
+    recorder?.close();
   }
   process.stdout.write(`${worst!.line}\n`);
   process.exitCode = worst!.status;

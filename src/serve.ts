@@ -10,7 +10,7 @@
  */
 
 import http from 'node:http';
-import { renderMetrics, CONTENT_TYPE, type ExpositionInput, type HeadroomLike, type ListenerLike, type ProcessStats } from './output/prometheus.js';
+import { renderMetrics, CONTENT_TYPE, type ExpositionInput, type ProcessStats } from './output/prometheus.js';
 import { tallyTop } from './model/tally.js';
 import type { SamplerInit } from './sampler/open.js';
 import { WorkerStore } from './sampler/workerStore.js';
@@ -39,7 +39,7 @@ export type ExporterOptions = {
 );
 
 /** The exporter's own sampler: in a worker thread, with the exporter's cuts. */
-function exporterStore(init: SamplerInit, topPorts: number): Store {
+export function exporterStore(init: SamplerInit, topPorts: number): Store {
   return new WorkerStore({
     ...init,
     trackAges: false,
@@ -61,15 +61,6 @@ function listenError(a: ServeAddress, err: NodeJS.ErrnoException): ServeError {
     EADDRNOTAVAIL: 'no such address on this host',
   };
   return new ServeError(`cannot listen on ${formatServeAddress(a)}: ${why[err.code ?? ''] ?? err.code ?? err.message}`);
-}
-
-/**
- * The parts of a snapshot that other work adds (Snapshot.listeners, Snapshot.headroom): read here by
- * their shape, so the exporter exports them as soon as snapshots carry them, and nothing until then.
- */
-export function pendingFields(s: Snapshot): Pick<ExpositionInput, 'listeners' | 'headroom'> {
-  const x = s as Snapshot & { listeners?: readonly ListenerLike[] | null; headroom?: HeadroomLike | null };
-  return { listeners: x.listeners ?? null, headroom: x.headroom ?? null };
 }
 
 const START_TIME_SECONDS = (Date.now() - process.uptime() * 1000) / 1000;
@@ -133,7 +124,7 @@ export class Exporter {
     if (this.rendered?.snap !== snap) {
       const input: ExpositionInput = {
         snapshot: snap, topPorts: this.opts.topPorts, version: this.opts.version, pageSize: this.pageSize,
-        process: processStats(), ...pendingFields(snap),
+        process: processStats(), listeners: snap.listeners, headroom: snap.headroom,
       };
       this.rendered = { snap, body: renderMetrics(input).then((text) => Buffer.from(text, 'utf8')) };
     }

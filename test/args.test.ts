@@ -168,6 +168,27 @@ test('--ssh: bad destinations and combinations are usage errors', () => {
   }
 });
 
+test('--record, --record-max (K, M, G are 1024s; default 100M), --replay', () => {
+  const c = parseCli(['--json', '--record', 'rec.ndjson']);
+  assert.equal(c.record, 'rec.ndjson');
+  assert.equal(c.recordMaxBytes, 104_857_600);
+  assert.equal(c.replay, null);
+  assert.equal(parseCli(['--record', 'f', '--record-max', '2K']).recordMaxBytes, 2048);
+  assert.equal(parseCli(['--record', 'f', '--record-max', '5m']).recordMaxBytes, 5_242_880);
+  assert.equal(parseCli(['--record', 'f', '--record-max', '1G']).recordMaxBytes, 1_073_741_824);
+  assert.equal(parseCli(['--record', 'f', '--record-max', '4096']).recordMaxBytes, 4096);
+  for (const bad of ['1023', '0', '1.5M', '-1', '2T', 'M', '1025G']) {
+    assert.throws(() => parseCli(['--record', 'f', '--record-max', bad]), UsageError, bad);
+  }
+  const r = parseCli(['--replay', 'rec.ndjson', '--json', '--top', '5', '--history', '60']);
+  assert.deepEqual([r.replay, r.mode, r.top, r.historySeconds, r.record], ['rec.ndjson', 'json', 5, 60, null]);
+  assert.equal(parseCli(['--replay', 'rec.ndjson']).mode, 'dashboard');
+  assert.throws(() => parseCli(['--replay', 'r', '--interval', '2']), /--replay cannot be combined with --interval/);
+  assert.throws(() => parseCli(['--replay', 'r', '--all-netns']), /--replay cannot be combined with --all-netns/);
+  assert.throws(() => parseCli(['--record', '']), /--record needs a file name/);
+  assert.throws(() => parseCli(['--replay', 'r', '--warn', 'tw > 1']), /--replay cannot be combined with --warn \(a replay shows the alerts recorded\)/);
+});
+
 test('--serve [ADDR:]PORT: loopback by default, IPv4 and bracketed IPv6; alone it is its own mode, with --dashboard beside it', () => {
   assert.deepEqual(parseCli(['--serve', '9100']).serve, { host: '127.0.0.1', port: 9100 });
   assert.deepEqual(parseCli(['--serve', '0.0.0.0:9100']).serve, { host: '0.0.0.0', port: 9100 });

@@ -9,10 +9,12 @@
  *          | "total"               all sockets (that passed the filter)
  *          | "conntrack"           conntrack entries; with "%", entries against nf_conntrack_max
  *          | "acceptqueue"         the fullest listener's accept queue against its backlog, in "%" (required)
+ *          | "headroom"            sockets of the fullest destination on ephemeral ports; with "%", against
+ *                                  the ephemeral range (src/model/headroom.ts)
  *   OP     = > | >= | < | <=
  *
  * A rule that cannot be valued (a rate on the first sample, conntrack without nf_conntrack, acceptqueue
- * with no listener whose backlog is known) does not fire.
+ * with no listener whose backlog is known, headroom of another namespace) does not fire.
  */
 
 import { stateByCode, stateCodeOf } from './states.js';
@@ -27,7 +29,8 @@ export type Metric =
   | { kind: 'rate'; code: number } // code 0: all sockets
   | { kind: 'total' }
   | { kind: 'conntrack' }
-  | { kind: 'acceptqueue' };
+  | { kind: 'acceptqueue' }
+  | { kind: 'headroom' };
 
 export interface Rule {
   /** The rule as written. */
@@ -36,7 +39,7 @@ export interface Rule {
   metric: Metric;
   op: Op;
   threshold: number;
-  /** The threshold is a percentage (conntrack; always for acceptqueue). */
+  /** The threshold is a percentage (conntrack and headroom; always for acceptqueue). */
   percent: boolean;
 }
 
@@ -59,6 +62,8 @@ export interface RuleExtra {
   conntrack?: { count: number; max: number } | null;
   /** The listeners (their fills, in %; null: backlog unknown); null or absent: not listed. */
   listeners?: readonly { fill: number | null }[] | null;
+  /** The fullest destination's ephemeral ports in use and the range's size (null: unknown). */
+  headroom?: { used: number; size: number } | null;
 }
 
 export class RuleError extends Error {
@@ -86,7 +91,7 @@ export function parseRule(text: string, level: Level): Rule {
   skip();
   const wordStart = i;
   const word = /^[A-Za-z][A-Za-z0-9_-]*/.exec(text.slice(i))?.[0];
-  if (!word) fail(`expected a state, total, conntrack, acceptqueue or rate(STATE), got ${got()}`);
+  if (!word) fail(`expected a state, total, conntrack, acceptqueue, headroom or rate(STATE), got ${got()}`);
   i += word!.length;
   let metric: Metric;
   const lower = word!.toLowerCase();
@@ -107,9 +112,11 @@ export function parseRule(text: string, level: Level): Rule {
     metric = { kind: 'conntrack' };
   } else if (lower === 'acceptqueue') {
     metric = { kind: 'acceptqueue' };
+  } else if (lower === 'headroom') {
+    metric = { kind: 'headroom' };
   } else {
     const code = stateCodeOf(word!);
-    if (code === 0) { i = wordStart; fail(`expected a state, total, conntrack, acceptqueue or rate(STATE), got "${word}"`); }
+    if (code === 0) { i = wordStart; fail(`expected a state, total, conntrack, acceptqueue, headroom or rate(STATE), got "${word}"`); }
     if (text[i] === ':') {
       i++;
       const digits = /^\d+/.exec(text.slice(i))?.[0];
@@ -130,7 +137,7 @@ export function parseRule(text: string, level: Level): Rule {
   i += num!.length;
   let percent = false;
   if (text[i] === '%') {
-    if (metric.kind !== 'conntrack' && metric.kind !== 'acceptqueue') fail('"%" applies only to conntrack and acceptqueue');
+    if (metric.kind !== 'conntrack' && metric.kind !== 'acceptqueue' && metric.kind !== 'headroom') fail('"%" applies only to conntrack, acceptqueue and headroom');
     percent = true;
     i++;
   } else if (metric.kind === 'acceptqueue') {
@@ -151,6 +158,7 @@ export function metricLabel(m: Metric): string {
     case 'total': return 'total';
     case 'conntrack': return 'conntrack';
     case 'acceptqueue': return 'acceptqueue';
+    case 'headroom': return 'headroom';
   }
 }
 
@@ -199,6 +207,12 @@ export function valueOf(rule: Rule, now: RuleInputs, prev?: RuleInputs | null, e
       return ct.max > 0 ? (100 * ct.count) / ct.max : null;
     }
     case 'acceptqueue': return fullest(extra.listeners);
+    case 'headroom': {
+      const h = extra.headroom;
+      if (!h) return null;
+      if (!rule.percent) return h.used;
+      return h.size > 0 ? (100 * h.used) / h.size : null;
+    }
   }
 }
 

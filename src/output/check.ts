@@ -2,7 +2,8 @@
  * --check: rule results → one line in the monitoring-plugins format (Nagios, Icinga, Sensu) and its exit
  * status. `TCPTALLY CRITICAL - CLOSE_WAIT 812 > 500 | ESTABLISHED=40;;;0 … CLOSE_WAIT=812;100;500;0 … total=900;;;0`
  * Perfdata: all eleven states and the total, with warn;crit where a rule on that count sets them, then
- * one quoted item per other metric a rule names, and conntrack when it is loaded.
+ * one quoted item per other metric a rule names, conntrack when it is loaded, and the ephemeral-port
+ * headroom (the fullest destination) when it is known.
  */
 
 import { metricLabel, parseRule, type Level, type Op, type Rule, type RuleExtra, type RuleResult } from '../model/rules.js';
@@ -19,6 +20,8 @@ const STATUS_WORD = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'] as const;
 
 /** Built-in fills, used unless a rule names conntrack. */
 export const DEFAULT_RULES: readonly Rule[] = [parseRule('conntrack > 80%', 'warning'), parseRule('conntrack > 90%', 'critical')];
+/** Built-in ephemeral-port fills (the fullest destination against the range), used unless a rule names headroom. */
+export const DEFAULT_HEADROOM_RULES: readonly Rule[] = [parseRule('headroom > 80%', 'warning'), parseRule('headroom > 90%', 'critical')];
 
 /**
  * Built-in accept-queue fills, used unless a rule names acceptqueue: warning from 80 % (where the
@@ -27,10 +30,11 @@ export const DEFAULT_RULES: readonly Rule[] = [parseRule('conntrack > 80%', 'war
  */
 export const DEFAULT_ACCEPTQUEUE_RULES: readonly Rule[] = [parseRule('acceptqueue >= 80%', 'warning'), parseRule('acceptqueue > 100%', 'critical')];
 
-/** The rules in force: the given ones, plus each built-in fill (conntrack, acceptqueue) unless a given rule names its metric. */
+/** The rules in force: the given ones, plus each built-in fill (conntrack, acceptqueue, headroom) unless a given rule names its metric. */
 export function withDefaults(rules: readonly Rule[]): Rule[] {
   const names = (kind: string) => rules.some((r) => r.metric.kind === kind);
-  return [...rules, ...(names('conntrack') ? [] : DEFAULT_RULES), ...(names('acceptqueue') ? [] : DEFAULT_ACCEPTQUEUE_RULES)];
+  return [...rules, ...(names('conntrack') ? [] : DEFAULT_RULES), ...(names('acceptqueue') ? [] : DEFAULT_ACCEPTQUEUE_RULES),
+    ...(names('headroom') ? [] : DEFAULT_HEADROOM_RULES)];
 }
 
 const LEVEL_STATUS: Record<Level, CheckStatus> = { warning: CHECK_WARNING, critical: CHECK_CRITICAL };
@@ -91,7 +95,7 @@ export function formatCheck(results: readonly RuleResult[], tally: Pick<Tally, '
   const seen = new Set<string>();
   for (const r of results) {
     const m = r.rule.metric;
-    if (m.kind === 'state' || m.kind === 'total' || m.kind === 'conntrack') continue;
+    if (m.kind === 'state' || m.kind === 'total' || m.kind === 'conntrack' || m.kind === 'headroom') continue;
     const label = metricLabel(m);
     if (seen.has(label) || r.value === null) continue;
     seen.add(label);
@@ -102,6 +106,12 @@ export function formatCheck(results: readonly RuleResult[], tally: Pick<Tally, '
     perf.push(perfItem('conntrack', String(ct.count), rules.filter((r) => r.metric.kind === 'conntrack' && !r.percent), '0', String(ct.max)));
     const pct = ct.max > 0 ? (100 * ct.count) / ct.max : 0;
     perf.push(perfItem('conntrack_fill', `${num(pct)}%`, rules.filter((r) => r.metric.kind === 'conntrack' && r.percent), '0', '100'));
+  }
+  const hr = extra.headroom;
+  if (hr) {
+    perf.push(perfItem('headroom', String(hr.used), rules.filter((r) => r.metric.kind === 'headroom' && !r.percent), '0', String(hr.size)));
+    const pct = hr.size > 0 ? (100 * hr.used) / hr.size : 0;
+    perf.push(perfItem('headroom_fill', `${num(pct)}%`, rules.filter((r) => r.metric.kind === 'headroom' && r.percent), '0', '100'));
   }
   return `TCPTALLY ${STATUS_WORD[status]} - ${text} | ${perf.join(' ')}`;
 }

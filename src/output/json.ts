@@ -47,6 +47,15 @@ export interface JsonSample {
   /** LISTEN sockets that pass the filter, fullest first (top N like the other lists); null when not listed. */
   listeners: JsonListener[] | null;
   listenerCount: number;
+  /**
+   * Ephemeral-port headroom: sockets per destination (local address, remote address and port) on ports
+   * of ip_local_port_range, fullest first (top N); null when unknown (--pid: another namespace).
+   */
+  headroom: { local: string; remote: string; port: number; used: number; size: number }[] | null;
+  /** How many destinations hold ephemeral ports (headroom holds the top of them). */
+  headroomCount: number | null;
+  /** The settings that decide it, read from this namespace's sysctls; null when unknown. */
+  headroomSettings: { range: [number, number]; size: number; reserved: number; twReuse: number | null; finTimeout: number | null; otherNamespaceSockets: number } | null;
   counters: Record<string, number>;
   rates: Record<string, number>;
   read: { rows: number; duplicates: number; malformed: number };
@@ -157,6 +166,18 @@ export function toJson(s: Snapshot, host: string, services: Services, top = Infi
       }))
       : null,
     listenerCount: s.listenerCount,
+    headroom: s.headroom ? s.headroom.rows.slice(0, top).map((r) => ({ local: r.local, remote: r.remote, port: r.port, used: r.used, size: r.size })) : null,
+    headroomCount: s.headroom ? s.headroom.count : null,
+    headroomSettings: s.headroom
+      ? {
+        range: [s.headroom.range[0], s.headroom.range[1]],
+        size: s.headroom.size,
+        reserved: s.headroom.reserved,
+        twReuse: s.headroom.twReuse,
+        finTimeout: s.headroom.finTimeout,
+        otherNamespaceSockets: s.headroom.foreign,
+      }
+      : null,
     counters: { ...s.counters },
     rates,
     read: { ...s.read },

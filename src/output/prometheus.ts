@@ -32,7 +32,7 @@ export interface ProcessStats {
   startTimeSeconds: number;
 }
 
-/** What the health work adds to snapshots (listeners, ephemeral-port headroom): only the fields used here. */
+/** The fields of Snapshot.listeners and Snapshot.headroom the exposition uses (tests build them by hand). */
 export interface ListenerLike {
   address: string;
   port: number;
@@ -217,7 +217,7 @@ export async function renderMetrics(input: ExpositionInput): Promise<string> {
 type GaugeMaker = (name: string, help: string, labelNames?: string[]) => Gauge;
 
 /**
- * Listener queues (the listeners work adds Snapshot.listeners): our namespace's listeners, each by
+ * Listener queues (Snapshot.listeners): our namespace's listeners, each by
  * address and port. A queue or backlog the source cannot tell (/proc has no backlog) is left out.
  */
 export function listenerMetrics(gauge: GaugeMaker, rows: readonly ListenerLike[] | null): void {

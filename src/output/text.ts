@@ -7,8 +7,10 @@ import type { CountRow } from '../model/tally.js';
 import type { Snapshot } from '../store/store.js';
 import { isHigh } from '../model/listeners.js';
 import { firingLine } from '../ui/alertText.js';
-import { bar, count, ms, padLeft, padRight, truncate } from '../ui/format.js';
+import { bar, count, ms, padLeft, padRight, truncate, wrap } from '../ui/format.js';
 import { fillText, hostPort, queueText } from '../ui/listenerText.js';
+import { destinationText, HEADROOM_UNKNOWN, percentText, settingsLines } from '../ui/headroomText.js';
+import { HEADROOM_WARN_PERCENT, fillPercent } from '../model/headroom.js';
 
 export interface TextOptions {
   host: string;
@@ -25,6 +27,30 @@ function stateCells(r: CountRow): string {
 
 function stateHeaders(): string {
   return KEY_STATE_COLUMNS.map((c) => padLeft(c.header, c.header.length + 1)).join('');
+}
+
+/** Rows of the ephemeral-port section at most: a short look; the dashboard and --json have the rest. */
+const HEADROOM_ROWS = 5;
+
+/** The ephemeral-port headroom: the settings, then the fullest destinations (≥ 80 % marked with '!'). */
+function headroomLines(s: Snapshot, o: TextOptions): string[] {
+  const h = s.headroom;
+  if (!h) return wrap('EPHEMERAL PORTS ', HEADROOM_UNKNOWN, o.width, 2);
+  const out = ['EPHEMERAL PORTS in use per destination (TIME_WAIT included)', ...settingsLines(h, o.ascii, o.width, '  ').map((l) => truncate(l, o.width, o.ascii))];
+  const rows = h.rows.slice(0, Math.min(o.top, HEADROOM_ROWS));
+  if (h.count === 0) out.push('  (no connection holds an ephemeral port)');
+  else if (rows.length > 0) {
+    const lw = Math.min(24, Math.max(5, ...rows.map((r) => r.local.length)));
+    const dw = Math.min(30, Math.max(11, ...rows.map((r) => destinationText(r).length)));
+    out.push(`  ${padRight('LOCAL', lw)}  ${padRight('REMOTE:PORT', dw)}  ${padLeft('USED/SIZE', 13)}  ${padLeft('%', 5)}`);
+    for (const r of rows) {
+      const mark = fillPercent(r) >= HEADROOM_WARN_PERCENT ? '!' : ' ';
+      out.push(`${mark} ${padRight(truncate(r.local, lw, o.ascii), lw)}  ${padRight(truncate(destinationText(r), dw, o.ascii), dw)}  ` +
+        `${padLeft(`${r.used}/${r.size}`, 13)}  ${padLeft(percentText(r), 5)}`);
+    }
+  }
+  if (h.count > rows.length) out.push(`  … ${h.count - rows.length} more`);
+  return out;
 }
 
 export function formatOnce(s: Snapshot, o: TextOptions): string {
@@ -72,6 +98,8 @@ export function formatOnce(s: Snapshot, o: TextOptions): string {
     if (s.listenerCount > o.top) lines.push(`  … ${s.listenerCount - o.top} more`);
     lines.push('');
   }
+  lines.push(...headroomLines(s, o));
+  lines.push('');
   const parts = KEY_COUNTERS.filter((k) => k.name in s.counters).map((k) => `${k.label} ${s.counters[k.name]}`);
   if (parts.length) {
     lines.push('COUNTERS since boot');

@@ -8,6 +8,7 @@ import type { Rule } from '../model/rules.js';
 import { openSource, SourceError, type Source } from '../sources/index.js';
 import { OwnerIndex } from '../sources/owners.js';
 import { procNetDir } from '../sources/proc.js';
+import { readPortSettings } from '../sources/sysctl.js';
 import type { SourceChoice } from '../sources/types.js';
 import type { Query } from '../store/store.js';
 import { Sampler } from './sampler.js';
@@ -75,5 +76,7 @@ export async function openSampler(init: SamplerInit): Promise<Sampler> {
     rules: init.rules,
     // /proc/sys answers for our own namespace only: nothing for another one's (--pid)
     readConntrack: init.pid === undefined ? () => readConntrack() : undefined,
+    // /proc/sys answers for this process's namespace only: with --pid the headroom is unknown
+    readPortSettings: init.pid === undefined ? () => readPortSettings() : undefined,
   });
 }

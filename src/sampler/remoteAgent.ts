@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { MARK } from '../model/remote.js';
 import { readConntrack } from '../sources/conntrack.js';
 import { readCounters } from '../sources/counters.js';
+import { readPortSettings } from '../sources/sysctl.js';
 import { OwnerIndex } from '../sources/owners.js';
 import { ProcSource } from '../sources/proc.js';
 import type { Rule } from '../model/rules.js';
@@ -33,6 +34,7 @@ function onMessage(m: ToAgent): void {
       owners: m.owners ? new OwnerIndex() : undefined,
       readCounters: () => readCounters('/proc/net'),
       readConntrack: () => readConntrack(),
+      readPortSettings: () => readPortSettings(),
     });
     sampler.subscribe((s) => say('snap', s));
     sampler.onError((err) => say('error', err.message));

@@ -9,8 +9,10 @@
 import { AlertTracker, NO_ALERTS, type Alerts } from '../model/alerts.js';
 import { counterRates, type Counters } from '../model/counters.js';
 import { compileFilter, type OwnerContext, type Predicate } from '../model/filter.js';
+import { HeadroomCounter, headroomInput, type Headroom } from '../model/headroom.js';
 import { History } from '../model/history.js';
 import { listListeners, type Listeners } from '../model/listeners.js';
+import type { PortSettings } from '../model/sysctl.js';
 import { STATE_SLOTS } from '../model/states.js';
 import { SocketAges } from '../model/ages.js';
 import { SocketTable } from '../model/table.js';
@@ -45,7 +47,15 @@ export interface SamplerOptions {
   rules?: readonly Rule[];
   /** conntrack's fill of the namespace read (null: nf_conntrack not loaded); absent: not read (--pid). */
   readConntrack?: () => Conntrack | null;
+  /**
+   * The ephemeral-port sysctls of the namespace read (src/sources/sysctl.ts), re-read every
+   * SETTINGS_REFRESH_MS; absent (--pid: another namespace's are not readable) → headroom null.
+   */
+  readPortSettings?: () => PortSettings | null;
 }
+
+/** How often the port-range sysctls are re-read (they change rarely; a sample must stay cheap). */
+export const SETTINGS_REFRESH_MS = 10_000;
 
 /** What the sampler needs of an OwnerIndex. */
 export interface OwnerLookup {
@@ -74,6 +84,10 @@ function historyCapacity(intervalMs: number, seconds: number): number {
 export class Sampler implements Store {
   private readonly table = new SocketTable(4096);
   private readonly tallier = new Tallier();
+  private readonly headroomCounter = new HeadroomCounter();
+  private readonly readPortSettings: (() => PortSettings | null) | null;
+  private portSettings: PortSettings | null = null;
+  private portSettingsAt = -Infinity;
   private readonly ages: SocketAges | null;
   private readonly ownerIndex: OwnerLookup | null;
   private readonly ownersBudgetMs: number | undefined;
@@ -126,6 +140,7 @@ export class Sampler implements Store {
     const ports = this.rules.flatMap((r) => (r.metric.kind === 'port' ? [r.metric.port] : []));
     this.rulePorts = ports.length > 0 ? new Set(ports) : undefined;
     this.readConntrackFn = opts.readConntrack ?? null;
+    this.readPortSettings = opts.readPortSettings ?? null;
     // only the states whose ages the tally reports: TIME_WAIT, the largest pile, costs nothing here
     this.ages = opts.trackAges ? new SocketAges(AGE_STATES) : null;
     this.ownerIndex = opts.owners ?? null;
@@ -205,6 +220,17 @@ export class Sampler implements Store {
     return out;
   }
 
+  /** Per-destination use of the ephemeral range (not filtered: every socket holding a port counts). */
+  private headroom(): Headroom | null {
+    if (!this.readPortSettings) return null;
+    const now = this.clock.now();
+    if (now - this.portSettingsAt >= SETTINGS_REFRESH_MS) {
+      this.portSettings = this.readPortSettings();
+      this.portSettingsAt = now;
+    }
+    return this.portSettings ? this.headroomCounter.count(this.table, this.portSettings, this.query.top) : null;
+  }
+
   private trend(): Trend {
     const { trendSeries: series, trendPoints: points } = this.query;
     return { series, values: this.history.values(series, points), times: this.history.timesMs(points), stats: this.history.stats(series) };
@@ -225,6 +251,7 @@ export class Sampler implements Store {
     this.ages?.update(this.table, time);
     const tally = this.tally();
     const listeners = this.listListeners();
+    const headroom = this.headroom();
     const counters = this.readCountersFn();
     const conntrack = this.readConntrackFn ? this.readConntrackFn() : null;
     const t2 = this.clock.now();
@@ -267,6 +294,7 @@ export class Sampler implements Store {
       listenerCount: listeners.count,
       conntrack,
       alerts: NO_ALERTS,
+      headroom,
     };
     snap.alerts = this.alerts(snap);
     this.publish(snap);
@@ -281,7 +309,7 @@ export class Sampler implements Store {
     if (this.rules.length === 0) return NO_ALERTS;
     const t = snap.tally;
     const inputs = { ...snap, tally: { ...t, ports: t.keptPorts ?? t.ports } };
-    const results = evaluate(this.rules, inputs, this.prevRuleInputs, { conntrack: snap.conntrack, listeners: snap.listeners });
+    const results = evaluate(this.rules, inputs, this.prevRuleInputs, { conntrack: snap.conntrack, listeners: snap.listeners, headroom: headroomInput(snap.headroom) });
     this.prevRuleInputs = inputs;
     return this.alertTracker.step(results, snap.time);
   }

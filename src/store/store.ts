@@ -8,6 +8,7 @@
 import type { Alerts } from '../model/alerts.js';
 import type { Counters } from '../model/counters.js';
 import type { FilterNode } from '../model/filter.js';
+import type { Headroom } from '../model/headroom.js';
 import type { ListenerRow } from '../model/listeners.js';
 import type { SeriesStats } from '../model/history.js';
 import type { Focus, SortKey, Tally } from '../model/tally.js';
@@ -45,6 +46,34 @@ export interface Query {
   trendPoints: number;
   /** Every network namespace on the box, not only ours (a source that can: see --all-netns). */
   allNetns: boolean;
+  /** A replayed recording's playback (src/store/replayStore.ts); other stores ignore it. */
+  playback?: Playback;
+}
+
+/** A replay's speeds: ×0.25 … ×64 of the recorded pace. */
+export const MIN_SPEED = 0.25;
+export const MAX_SPEED = 64;
+
+/**
+ * What the view asks of a replay: play or pause, how fast, and where to move. Moves are running sums
+ * (samples stepped, ms of recorded time sought, since the start): the replay applies what they grew
+ * by since the last query, so keys pressed faster than the view renders all count.
+ */
+export interface Playback {
+  paused: boolean;
+  /** ×0.25 … ×64 of the recorded pace. */
+  speed: number;
+  steps: number;
+  seekMs: number;
+}
+
+/** Where a replay is: carried by the snapshots a replay publishes (absent from live ones). */
+export interface ReplayInfo {
+  /** Sample shown, 0-based, of count. */
+  index: number;
+  count: number;
+  speed: number;
+  playing: boolean;
 }
 
 export const DEFAULT_QUERY: Query = {
@@ -122,6 +151,15 @@ export interface Snapshot {
   conntrack: Conntrack | null;
   /** The rules (--warn, --crit, the config file, the conntrack fills): what fires now, what fired and cleared. */
   alerts: Alerts;
+  /**
+   * Ephemeral-port headroom of our own namespace (src/model/headroom.ts): the fullest destinations
+   * against ip_local_port_range. null when unknown: the sysctls read are this process's namespace's,
+   * so with --pid (another namespace) or where they cannot be read there is nothing honest to say.
+   * Not filtered: it counts every socket that holds a port.
+   */
+  headroom: Headroom | null;
+  /** Set when the snapshot comes from a replayed recording (--replay): its position and pace. */
+  replay?: ReplayInfo;
   /** A remote host's (--ssh): its link; absent for the local box. */
   remote?: RemoteLink;
 }

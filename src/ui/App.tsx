@@ -15,6 +15,7 @@ import { AlertsView } from './components/AlertsView.js';
 import { CountersStrip } from './components/CountersStrip.js';
 import { Diagram, useDiagramCounts } from './components/Diagram.js';
 import { DrillTitle } from './components/DrillTitle.js';
+import { HeadroomPane } from './components/HeadroomPane.js';
 import { Header } from './components/Header.js';
 import { ListenersTable } from './components/ListenersTable.js';
 import { Help, helpLines } from './components/Help.js';
@@ -69,7 +70,9 @@ export function App({ store, host, os, services, initial, onQuit, remote, onBack
   useEffect(() => {
     if (view.paused && frozen && live && live !== frozen && live.viewVersion > frozen.viewVersion) setFrozen(live);
   }, [live, frozen, view.paused]);
-  const snap = view.paused && frozen ? frozen : live;
+  // a replay pauses itself (its snapshots are the paused view, stepped by the keys)
+  const replay = !!live?.replay;
+  const snap = view.paused && frozen && !replay ? frozen : live;
 
   // what the view asks of the store; the store ignores what did not change. The trend line draws at
   // most `columns` points, so no more travel.
@@ -84,8 +87,9 @@ export function App({ store, host, os, services, initial, onQuit, remote, onBack
       trendSeries: view.trend,
       trendPoints: columns,
       allNetns: view.allNetns,
+      playback: { paused: view.paused, speed: view.speed, steps: view.steps, seekMs: view.seekMs },
     });
-  }, [store, view.filterText, view.filter, view.sortColumn, view.ascending, view.focus, view.intervalMs, view.trend, columns, view.allNetns]);
+  }, [store, view.filterText, view.filter, view.sortColumn, view.ascending, view.focus, view.intervalMs, view.trend, columns, view.allNetns, view.paused, view.speed, view.steps, view.seekMs]);
   useEffect(() => {
     if (view.quit) onQuit();
   }, [view.quit, onQuit]);
@@ -96,7 +100,9 @@ export function App({ store, host, os, services, initial, onQuit, remote, onBack
   const states = snap?.tally.states ?? NO_COUNTS;
   const barLines = visibleStates(states, view.hideZero).length;
   const nonZero = TCP_STATES.filter((s) => (states[s.code] ?? 0) > 0).length;
-  const layout = computeLayout(columns, termRows, barLines, nonZero, !!view.focus, !!view.prompt);
+  const headroomPane = view.pane === 'headroom';
+  // the headroom pane's two title lines (its settings) take the drill-down title's place
+  const layout = computeLayout(columns, termRows, barLines, nonZero, !!view.focus || headroomPane, !!view.prompt);
   const { rows, total } = useMemo(() => paneRows(snap, view.pane, view.sortColumn, view.ascending), [snap, view.pane, view.sortColumn, view.ascending]);
   const alerts = snap?.alerts ?? NO_ALERTS;
   const levels = useMemo(() => alertLevels(alerts), [alerts]);
@@ -107,7 +113,7 @@ export function App({ store, host, os, services, initial, onQuit, remote, onBack
   const envRef = useRef<KeyEnv>({ snap: null, page: 1, helpLines: 0, helpPage: 1 });
   envRef.current = {
     snap, page: layout.tableRows, helpLines: help?.length ?? 0, helpPage: layout.lines - 1, resolvePort: services.portOf,
-    owners: snap ? snap.attribution !== null : undefined, canGoBack: !!onBack,
+    owners: snap ? snap.attribution !== null : undefined, replay, canGoBack: !!onBack,
   };
   // one stable handler: an inline closure would re-subscribe stdin on every render (Ink 6.8)
   const onInput = useCallback((input: string, key: Key) => {
@@ -134,16 +140,18 @@ export function App({ store, host, os, services, initial, onQuit, remote, onBack
     // with the sample under way) has the port in its list
     : snap.tally.focusPort ?? snap.tally.ports.find((p) => p.port === focus.port && p.direction === focus.direction);
   const processInfo = snap?.attribution ? snap.processInfo : null;
-  const note = [view.paused ? 'PAUSED' : '', view.diagram ? 'diagram: d or Esc back' : view.focus ? 'Esc back' : onBack ? 'Esc fleet' : ''].filter(Boolean).join(' ');
+  const note = [view.paused && !replay ? 'PAUSED' : '', view.diagram ? 'diagram: d or Esc back' : view.focus ? 'Esc back' : onBack ? 'Esc fleet' : ''].filter(Boolean).join(' ');
   return (
     <Box flexDirection="column" width={columns} height={layout.lines}>
-      <Header snap={snap} host={host} os={os} remote={remote} intervalMs={view.intervalMs} paused={view.paused} filterText={snap ? snap.filter : view.filterText} width={columns} />
+      <Header snap={snap} host={host} os={os} remote={remote} intervalMs={replay && snap ? snap.intervalMs : view.intervalMs} paused={view.paused && !replay} filterText={snap ? snap.filter : view.filterText} width={columns} />
       {view.diagram ? null : <StateBars states={states} deltas={snap?.deltas ?? NO_COUNTS} hideZero={view.hideZero || layout.bars < barLines} trend={view.trend} width={columns} levels={levels.states} />}
       {view.diagram ? null : <Trend series={view.trend} values={snap && snap.trend.series === view.trend ? snap.trend.values : []} stats={snap && snap.trend.series === view.trend ? snap.trend.stats : NO_STATS} width={columns} />}
       {view.diagram ? null : <CountersStrip rates={snap?.rates ?? {}} width={columns} conntrack={snap?.conntrack} conntrackLevel={levels.conntrack} />}
       {view.focus ? <DrillTitle focus={view.focus} row={focusRow} info={view.focus && 'pid' in view.focus ? snap?.processInfo[view.focus.pid] : undefined} netns={focusNs} services={services} now={snap?.time ?? 0} agesSince={snap?.agesSince ?? null} width={columns} /> : null}
       {view.diagram
         ? <Diagram counts={diagram.counts} deltas={diagram.deltas} mark={view.trendSet && view.trend !== 0 ? view.trend : largestPile(diagram.counts)} width={columns} height={layout.lines - 2 - (view.focus ? DRILL_LINES : 0) - (view.prompt ? 2 : 1)} />
+        : view.pane === 'headroom'
+        ? <HeadroomPane headroom={snap?.headroom ?? null} waiting={!snap} selected={view.selected} height={layout.tableRows} width={columns} />
         : view.pane === 'listeners'
         ? <ListenersTable rows={rows as readonly ListenerRow[]} totalRows={total} selected={sel} height={layout.tableRows} width={columns} processInfo={processInfo} rates={snap?.rates ?? {}} />
         : <Table pane={view.pane} rows={rows as TableProps['rows']} totalRows={total} sortColumn={view.sortColumn} ascending={view.ascending} selected={sel} height={layout.tableRows} width={columns} services={services} processInfo={processInfo} namespaces={snap?.namespaces} now={snap?.time} marks={levels.ports} />}

@@ -1,10 +1,11 @@
 /**
  * The one keymap table: it drives key dispatch and the help screen (and the status line's hints).
  * A context is where the binding applies: the main view, the help screen (and the alerts view, the
- * other full-screen list: the same keys scroll and leave it), the filter prompt.
+ * other full-screen list: the same keys scroll and leave it), the filter prompt, and `replay`: the main
+ * view of a replayed recording, whose bindings come before the main ones.
  */
 
-export type Context = 'main' | 'help' | 'prompt' | 'fleet';
+export type Context = 'main' | 'help' | 'prompt' | 'replay' | 'fleet';
 
 export type ActionId =
   | 'quit'
@@ -31,6 +32,13 @@ export type ActionId =
   | 'listeners'
   | 'alerts'
   | 'diagram'
+  | 'headroom'
+  | 'stepBack'
+  | 'stepForward'
+  | 'seekBack'
+  | 'seekForward'
+  | 'playSlower'
+  | 'playFaster'
   | 'promptSubmit'
   | 'promptCancel'
   | 'promptBackspace';
@@ -56,7 +64,7 @@ export const BINDINGS: readonly Binding[] = [
   { action: 'sortNext', keys: ['s', 'right'], label: 's  →', help: 'sort by the next column', contexts: ['main'], hint: 'sort' },
   { action: 'sortPrev', keys: ['left'], label: '←', help: 'sort by the previous column', contexts: ['main'] },
   { action: 'sortReverse', keys: ['S', 'r'], label: 'S  r', help: 'reverse the sort order', contexts: ['main'] },
-  { action: 'togglePane', keys: ['tab'], label: 'Tab', help: 'next table: service ports → remote hosts → remote host:port → processes → listeners (in a drill-down: its own tables)', contexts: ['main'], hint: 'pane' },
+  { action: 'togglePane', keys: ['tab'], label: 'Tab', help: 'next table: service ports → remote hosts → remote host:port → processes → listeners → headroom (in a drill-down: its own tables)', contexts: ['main'], hint: 'pane' },
   { action: 'up', keys: ['k', 'up'], label: 'k  ↑', help: 'move the selection up (help: scroll)', contexts: ['main', 'help', 'fleet'] },
   { action: 'down', keys: ['j', 'down'], label: 'j  ↓', help: 'move the selection down (help: scroll)', contexts: ['main', 'help', 'fleet'] },
   { action: 'pageUp', keys: ['pageup'], label: 'PgUp', help: 'one page up', contexts: ['main', 'help'] },
@@ -74,6 +82,14 @@ export const BINDINGS: readonly Binding[] = [
   { action: 'alerts', keys: ['a'], label: 'a', help: 'alerts: what fired and cleared during this run, newest first (Esc back); a firing rule shows in the header', contexts: ['main', 'help'], hint: 'alerts' },
   { action: 'allNetns', keys: ['n'], label: 'n', help: 'every network namespace on the box (containers, pods) or only ours; a namespaces table joins Tab', contexts: ['main'] },
   { action: 'diagram', keys: ['d'], label: 'd', help: 'the TCP state diagram: the live counts on the open and close paths, the largest pile (or the trended state) marked, and whose move it is; follows the filter and the drill-down (d or Esc: back to the tables)', contexts: ['main'] },
+  { action: 'headroom', keys: ['e'], label: 'e', help: 'ephemeral-port headroom: sockets per destination against ip_local_port_range, from 80 % highlighted (also last in the Tab cycle; e again or Esc: back)', contexts: ['main'] },
+  { action: 'pause', keys: ['space', 'p'], label: 'Space p', help: 'replay: pause / play the recording', contexts: ['replay'] },
+  { action: 'stepBack', keys: [','], label: ',', help: 'replay: one sample back (pauses)', contexts: ['replay'] },
+  { action: 'stepForward', keys: ['.'], label: '.', help: 'replay: one sample forward (pauses)', contexts: ['replay'] },
+  { action: 'seekBack', keys: ['['], label: '[', help: 'replay: one minute back', contexts: ['replay'] },
+  { action: 'seekForward', keys: [']'], label: ']', help: 'replay: one minute forward', contexts: ['replay'] },
+  { action: 'playSlower', keys: ['<'], label: '<', help: 'replay: half the speed (down to ×0.25)', contexts: ['replay'] },
+  { action: 'playFaster', keys: ['>'], label: '>', help: 'replay: double the speed (up to ×64)', contexts: ['replay'] },
   { action: 'promptSubmit', keys: ['enter'], label: 'Enter', help: 'apply the filter (a bad one stays, with its error)', contexts: ['prompt'] },
   { action: 'promptCancel', keys: ['escape'], label: 'Esc', help: 'cancel the prompt', contexts: ['prompt'] },
   { action: 'promptBackspace', keys: ['backspace'], label: 'Backspace', help: 'delete a character', contexts: ['prompt'] },

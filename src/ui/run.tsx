@@ -22,6 +22,8 @@ export interface DashboardOptions {
   filter: FilterNode | null;
   /** Remote hosts (--ssh): their fleet view, or one host's dashboard; `store` is then not read. */
   fleet?: FleetStore;
+  /** The OS line, when known (a replay: the recording's kernel); else read from this box. */
+  os?: string;
 }
 
 /** OS and kernel for the header, read once (systeminformation), never blocking the first frame. */
@@ -35,12 +37,12 @@ async function osLine(): Promise<string> {
   }
 }
 
-export async function runDashboard({ store: local, cfg, services, host, filter, fleet }: DashboardOptions): Promise<number> {
+export async function runDashboard({ store: local, cfg, services, host, filter, fleet, os: knownOs }: DashboardOptions): Promise<number> {
   // what is started, closed and listened to for errors: the local store, or every remote host
   const store: Pick<Store, 'start' | 'close' | 'onError'> = fleet ?? local;
   return new Promise<number>((resolve) => {
     let done = false;
-    let os = '';
+    let os = knownOs ?? '';
     const finish = (code: number, message?: string) => {
       if (done) return;
       done = true;
@@ -91,7 +93,7 @@ export async function runDashboard({ store: local, cfg, services, host, filter, 
     // the OS line waits for the first sample: systeminformation must not compete with the first frame
     // (a remote host's OS comes with its session)
     if (fleet) return;
-    const offFirst = local.subscribe(() => {
+    const offFirst = knownOs !== undefined ? () => {} : local.subscribe(() => {
       offFirst();
       void osLine().then((text) => {
         os = text;

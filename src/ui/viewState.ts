@@ -9,11 +9,11 @@ import { TOTAL_SERIES } from '../model/history.js';
 import type { ListenerRow } from '../model/listeners.js';
 import { KEY_STATE_COLUMNS, TCP } from '../model/states.js';
 import { compareRows, peerKeyCmp, portKeyCmp, processKeyCmp, type NamespaceRow, type PeerRow, type PortRow, type ProcessRow, type SortKey } from '../model/tally.js';
-import { clampInterval, type Focus, type Snapshot } from '../store/store.js';
+import { clampInterval, MAX_SPEED, MIN_SPEED, type Focus, type Snapshot } from '../store/store.js';
 import { actionFor, type ActionId, type Context } from './keymap.js';
 
-/** The table: service ports, remote hosts, remote host:port, processes, listeners, or network namespaces. */
-export type Pane = 'ports' | 'peers' | 'peerPorts' | 'processes' | 'listeners' | 'namespaces';
+/** The table: service ports, remote hosts, remote host:port, processes, listeners, network namespaces, or ephemeral-port headroom. */
+export type Pane = 'ports' | 'peers' | 'peerPorts' | 'processes' | 'listeners' | 'namespaces' | 'headroom';
 export type Row = PortRow | PeerRow | ProcessRow | NamespaceRow | ListenerRow;
 
 /** Sortable columns of the tables, in display order. */
@@ -59,6 +59,10 @@ export interface ViewState {
   diagram: boolean;
   /** The trend's state was chosen with t (the diagram marks it, not the largest pile). */
   trendSet: boolean;
+  /** A replay's speed (×) and its moves as running sums (`paused` is the replay's pause). */
+  speed: number;
+  steps: number;
+  seekMs: number;
   quit: boolean;
   /** Esc with nothing left to leave, where there is a view to go back to (a fleet's host: the fleet). */
   back?: boolean;
@@ -85,6 +89,9 @@ export function initialViewState(opts: { intervalMs: number; filterText?: string
     alertsScroll: 0,
     diagram: false,
     trendSet: false,
+    speed: 1,
+    steps: 0,
+    seekMs: 0,
     quit: false,
   };
 }
@@ -109,7 +116,16 @@ export interface KeyEnv {
   owners?: boolean;
   /** There is a view to go back to when Esc has nothing else to leave (the fleet). */
   canGoBack?: boolean;
+  /** The snapshots are a replayed recording: the replay keys apply; filter, drill-down, interval and n do not. */
+  replay?: boolean;
 }
+
+/** What the filter prompt says in a replay: a recording holds counts, not the sockets a filter would re-count. */
+export const NO_FILTER_IN_REPLAY = 'filter not available in replay (a recording holds counts, not sockets)';
+/** Main-view actions a replay cannot do: they re-count or re-read sockets. */
+const NOT_IN_REPLAY: ReadonlySet<ActionId> = new Set(['drill', 'faster', 'slower', 'allNetns']);
+/** Seek step of [ and ], in ms of recorded time. */
+export const SEEK_MS = 60_000;
 
 export type ViewAction =
   /** A burst of keys (fast typing, a paste): mapped through the keymap in the context each key finds. */
@@ -121,6 +137,7 @@ export type ViewAction =
 export const PROMPT_MAX = MAX_FILTER_LENGTH;
 
 function validate(text: string, env: KeyEnv): { node: FilterNode | null; error: string | null } {
+  if (env.replay) return { node: null, error: NO_FILTER_IN_REPLAY };
   try {
     const node = parseFilter(text, { resolvePort: env.resolvePort });
     if (env.owners === false && usesOwners(node)) return { node: null, error: 'pid, comm, user and container need owners (off: --no-owners)' };
@@ -141,7 +158,8 @@ function contextOf(s: ViewState): Context {
 type CountedRow = Exclude<Row, ListenerRow>;
 
 export function paneRows(snap: Snapshot | null, pane: Pane, sortColumn: number, ascending: boolean): { rows: readonly Row[]; total: number } {
-  if (!snap) return { rows: [], total: 0 };
+  // the headroom pane's rows are not counts per state (HeadroomPane draws snap.headroom)
+  if (!snap || pane === 'headroom') return { rows: [], total: 0 };
   // listeners keep their own order (fullest first), whatever the sort column
   if (pane === 'listeners') return { rows: snap.listeners ?? [], total: snap.listenerCount };
   const t = snap.tally;
@@ -163,7 +181,7 @@ export function reduce(s: ViewState, a: ViewAction): ViewState {
   let typed = false; // text typed into the prompt since its last validation: validated once per burst
   for (const k of a.keys) {
     const context = contextOf(st);
-    const id = actionFor(context, k.name);
+    const id = (a.env.replay && context === 'main' ? actionFor('replay', k.name) : undefined) ?? actionFor(context, k.name);
     if (!id && context === 'prompt' && k.text && !k.name.startsWith('ctrl+')) {
       st = typeInto(st, k.text);
       typed = true;
@@ -244,17 +262,19 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
       default: return s;
     }
   }
-  const rowCount = () => paneRows(env.snap, s.pane, s.sortColumn, s.ascending).rows.length;
+  const rowCount = () => (s.pane === 'headroom' ? env.snap?.headroom?.rows.length ?? 0 : paneRows(env.snap, s.pane, s.sortColumn, s.ascending).rows.length);
   const last = () => Math.max(0, rowCount() - 1);
   const page = Math.max(1, env.page);
+  if (env.replay && NOT_IN_REPLAY.has(a)) return s;
   switch (a) {
     case 'quit': return { ...s, quit: true };
     case 'help': return { ...s, help: true, helpScroll: 0 };
     case 'alerts': return { ...s, alerts: true, alertsScroll: 0 };
-    case 'filter': return { ...s, prompt: { text: s.filterText ?? '', error: null, full: false } };
+    case 'filter': return { ...s, prompt: { text: s.filterText ?? '', error: env.replay ? NO_FILTER_IN_REPLAY : null, full: false } };
     case 'escape':
       if (s.diagram) return { ...s, diagram: false };
       if (s.focus) return { ...s, focus: null, pane: 'ports', selected: 0 };
+      if (s.pane === 'headroom') return { ...s, pane: 'ports', selected: 0 };
       // a fleet's host: back to the fleet (its filter, shared by every host, stays: `/` changes it)
       if (env.canGoBack) return { ...s, back: true };
       if (s.filterText) return { ...s, filter: null, filterText: null, selected: 0 };
@@ -290,7 +310,14 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
       const p = row as PortRow;
       return { ...s, focus: { port: p.port, direction: p.direction }, pane: 'peers', selected: 0 };
     }
-    case 'pause': return { ...s, paused: !s.paused };
+    // a replay's pause toggles what the replay does (it stops by itself at its end)
+    case 'pause': return { ...s, paused: env.snap?.replay ? env.snap.replay.playing : !s.paused };
+    case 'stepBack': return { ...s, paused: true, steps: s.steps - 1 };
+    case 'stepForward': return { ...s, paused: true, steps: s.steps + 1 };
+    case 'seekBack': return { ...s, seekMs: s.seekMs - SEEK_MS };
+    case 'seekForward': return { ...s, seekMs: s.seekMs + SEEK_MS };
+    case 'playSlower': return { ...s, speed: Math.max(MIN_SPEED, s.speed / 2) };
+    case 'playFaster': return { ...s, speed: Math.min(MAX_SPEED, s.speed * 2) };
     case 'faster': return { ...s, intervalMs: stepInterval(s.intervalMs, -1) };
     case 'slower': return { ...s, intervalMs: stepInterval(s.intervalMs, +1) };
     case 'trend': {
@@ -306,6 +333,9 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
       const keep = s.focus !== null && 'netns' in s.focus;
       return { ...s, pane: 'listeners', focus: keep ? s.focus : null, selected: 0, diagram: false };
     }
+    // box-wide (our namespace): it leaves a drill-down; pressed again, back to the ports
+    // (from the diagram: the headroom, shown)
+    case 'headroom': return s.pane === 'headroom' && !s.diagram ? { ...s, pane: 'ports', selected: 0 } : { ...s, pane: 'headroom', focus: null, selected: 0, diagram: false };
     case 'allNetns': {
       // leaving every namespace: a namespace's drill-down and the namespaces table go with it
       const leave = s.allNetns && (s.pane === 'namespaces' || (s.focus !== null && 'netns' in s.focus));
@@ -316,11 +346,12 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
 }
 
 /**
- * ports → hosts → host:port → processes → listeners → ports; in a port's drill-down its hosts →
- * host:port → processes; in a process's drill-down its ports → hosts → host:port.
+ * ports → hosts → host:port → processes → listeners (→ namespaces) → headroom → ports; in a port's
+ * drill-down its hosts → host:port → processes; in a process's drill-down its ports → hosts → host:port.
  */
 function nextPane(s: ViewState, namespaces: boolean): Pane {
-  const all: readonly Pane[] = namespaces && !s.focus ? [...PANES, 'namespaces'] : PANES;
+  // the headroom is our namespace's, box-wide: not in a drill-down
+  const all: readonly Pane[] = s.focus ? PANES : [...PANES, ...(namespaces ? ['namespaces' as const] : []), 'headroom'];
   const drill = (p: Pane) => p !== 'listeners';
   const cycle = !s.focus || 'netns' in s.focus ? all : 'pid' in s.focus ? all.filter((p) => p !== 'processes' && drill(p)) : all.filter((p) => p !== 'ports' && drill(p));
   return cycle[(cycle.indexOf(s.pane) + 1) % cycle.length];

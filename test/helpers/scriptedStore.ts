@@ -174,6 +174,7 @@ export class SnapshotScript {
       listenerCount: 0,
       conntrack: null,
       alerts: NO_ALERTS,
+      headroom: null,
     };
   }
 }

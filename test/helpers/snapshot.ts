@@ -27,6 +27,7 @@ export function snapshotOf(records: SocketRecord[], extra: Partial<Snapshot> = {
     listenerCount: listeners.count,
     conntrack: null,
     alerts: NO_ALERTS,
+    headroom: null,
     ...extra,
   };
 }

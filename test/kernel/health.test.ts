@@ -183,8 +183,8 @@ describe('--check against real sockets', () => {
   test('UNKNOWN (3): a bad rule, a bad option, sockets that cannot be read', () => {
     const badRule = run(['--crit', 'CLOSE_WAIT > 80%']);
     assert.equal(badRule.code, 3);
-    assert.equal(badRule.err, 'tcptally: bad rule "CLOSE_WAIT > 80%": "%" applies only to conntrack and acceptqueue at column 16\n');
-    assert.equal(badRule.out, 'TCPTALLY UNKNOWN - bad rule "CLOSE_WAIT > 80%": "%" applies only to conntrack and acceptqueue at column 16\n');
+    assert.equal(badRule.err, 'tcptally: bad rule "CLOSE_WAIT > 80%": "%" applies only to conntrack, acceptqueue and headroom at column 16\n');
+    assert.equal(badRule.out, 'TCPTALLY UNKNOWN - bad rule "CLOSE_WAIT > 80%": "%" applies only to conntrack, acceptqueue and headroom at column 16\n');
 
     const badOpt = run(['--json']);
     assert.equal(badOpt.code, 3);

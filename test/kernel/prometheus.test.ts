@@ -122,7 +122,8 @@ describe('--serve with a real Prometheus', { skip: suiteSkip(['ss', 'prometheus'
     port = await farm.listen(SOCK);
     await farm.established(SOCK, port, 3);
     await farm.closeWait(SOCK, port, 4);
-    exporter = start(process.execPath, [CLI, '--serve', `${EXP}:${EXP_PORT}`, '-i', '0.5', '-f', FILTER]);
+    // --top 1000: every ephemeral-port destination of the box is exported, ours among them
+    exporter = start(process.execPath, [CLI, '--serve', `${EXP}:${EXP_PORT}`, '-i', '0.5', '--top', '1000', '-f', FILTER]);
     writeFileSync(join(dir, 'prometheus.yml'), `global:
   scrape_interval: 1s
   scrape_timeout: 1s
@@ -163,6 +164,15 @@ scrape_configs:
     const opens = await promql('node_netstat_Tcp_ActiveOpens{job="tcptally"}');
     assert.equal(opens.length, 1);
     assert.ok(Number(opens[0].value[1]) >= 7, `ActiveOpens ${opens[0].value[1]}: at least our 7 connects`);
+    // the ephemeral range's size, from the sysctls as sysctl(8) reads them (no reserved ports here)
+    const [lo, hi] = execFileSync('sysctl', ['-n', 'net.ipv4.ip_local_port_range'], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+    const reserved = execFileSync('sysctl', ['-n', 'net.ipv4.ip_local_reserved_ports'], { encoding: 'utf8' }).trim();
+    assert.equal(reserved, '', 'the size below assumes no reserved ports');
+    const size = await promql('tcptally_ephemeral_ports{job="tcptally"}');
+    assert.deepEqual(size.map((r) => Number(r.value[1])), [hi - lo + 1]);
+    // our 7 clients' local ports towards the listener (headroom is box-wide: the filter does not apply)
+    const used = await promql(`tcptally_ephemeral_ports_used{job="tcptally", remote="${SOCK}", port="${port}"}`);
+    assert.equal(used.reduce((n, r) => n + Number(r.value[1]), 0), 7, JSON.stringify(used));
   });
 
   test('every query of media/grafana-dashboard.json returns data', async () => {

@@ -58,12 +58,18 @@ const VALUES: [string, number | null, boolean][] = [
   ['AcceptQueue >= 150%', 150, true],
   ['acceptqueue > 150%', 150, false],
   ['acceptqueue < 100%', 150, false],
+  // headroom: the fullest destination holds 80 of 100 ephemeral ports
+  ['headroom > 70%', 80, true],
+  ['HEADROOM > 80%', 80, false],
+  ['headroom >= 80%', 80, true],
+  ['headroom > 79', 80, true],
+  ['headroom < 50%', 80, false],
 ];
 const LISTENERS = [{ fill: 10 }, { fill: null }, { fill: 150 }];
 
 for (const [text, value, firing] of VALUES) {
   test(`evaluate ${text} → ${value} ${firing ? 'fires' : 'quiet'}`, () => {
-    const [r] = evaluate([parseRule(text, 'warning')], now, prev, { conntrack: { count: 850, max: 1000 }, listeners: LISTENERS });
+    const [r] = evaluate([parseRule(text, 'warning')], now, prev, { conntrack: { count: 850, max: 1000 }, listeners: LISTENERS, headroom: { used: 80, size: 100 } });
     assert.equal(r.value, value);
     assert.equal(r.firing, firing);
     assert.equal(r.level, 'warning');
@@ -85,22 +91,30 @@ test('acceptqueue with no listener whose backlog is known (or none listed) has n
   assert.equal(rule.percent, true);
 });
 
+test('headroom unknown (another namespace): no value, does not fire; a range of 0 ports has no fill', () => {
+  const rs = evaluate([parseRule('headroom >= 0%', 'critical'), parseRule('headroom >= 0', 'critical')], now, undefined, { headroom: null });
+  assert.deepEqual(rs.map((r) => [r.value, r.firing]), [[null, false], [null, false]]);
+  const [z] = evaluate([parseRule('headroom >= 0%', 'critical')], now, undefined, { headroom: { used: 0, size: 0 } });
+  assert.deepEqual([z.value, z.firing], [null, false]);
+});
+
 test('labels are the names tcptally prints', () => {
-  assert.deepEqual(['cw > 1', 'estab:80 > 1', 'rate(tw) > 1', 'rate(TOTAL) > 1', 'total > 1', 'conntrack > 1%'].map((t) => metricLabel(parseRule(t, 'warning').metric)),
-    ['CLOSE_WAIT', 'ESTABLISHED:80', 'rate(TIME_WAIT)', 'rate(total)', 'total', 'conntrack']);
+  assert.deepEqual(['cw > 1', 'estab:80 > 1', 'rate(tw) > 1', 'rate(TOTAL) > 1', 'total > 1', 'conntrack > 1%', 'headroom > 1%'].map((t) => metricLabel(parseRule(t, 'warning').metric)),
+    ['CLOSE_WAIT', 'ESTABLISHED:80', 'rate(TIME_WAIT)', 'rate(total)', 'total', 'conntrack', 'headroom']);
 });
 
 // bad rule → its message (the rule and the column)
 const BAD: [string, string][] = [
-  ['', 'bad rule "": expected a state, total, conntrack, acceptqueue or rate(STATE), got the end at column 1'],
-  ['BOGUS > 1', 'bad rule "BOGUS > 1": expected a state, total, conntrack, acceptqueue or rate(STATE), got "BOGUS" at column 1'],
+  ['', 'bad rule "": expected a state, total, conntrack, acceptqueue, headroom or rate(STATE), got the end at column 1'],
+  ['BOGUS > 1', 'bad rule "BOGUS > 1": expected a state, total, conntrack, acceptqueue, headroom or rate(STATE), got "BOGUS" at column 1'],
   ['CLOSE_WAIT 500', 'bad rule "CLOSE_WAIT 500": expected one of > >= < <=, got "500" at column 12'],
   ['CLOSE_WAIT = 500', 'bad rule "CLOSE_WAIT = 500": expected one of > >= < <=, got "=" at column 12'],
   ['CLOSE_WAIT > ', 'bad rule "CLOSE_WAIT > ": expected a number, got the end at column 14'],
   ['CLOSE_WAIT > -1', 'bad rule "CLOSE_WAIT > -1": expected a number, got "-1" at column 14'],
   ['CLOSE_WAIT > 5 x', 'bad rule "CLOSE_WAIT > 5 x": expected the end of the rule, got "x" at column 16'],
-  ['CLOSE_WAIT > 80%', 'bad rule "CLOSE_WAIT > 80%": "%" applies only to conntrack and acceptqueue at column 16'],
+  ['CLOSE_WAIT > 80%', 'bad rule "CLOSE_WAIT > 80%": "%" applies only to conntrack, acceptqueue and headroom at column 16'],
   ['acceptqueue > 80', 'bad rule "acceptqueue > 80": acceptqueue is a fill of the backlog: the number needs "%" at column 17'],
+  ['ESTAB:80 > 5%', 'bad rule "ESTAB:80 > 5%": "%" applies only to conntrack, acceptqueue and headroom at column 13'],
   ['CLOSE_WAIT:0 > 1', 'bad rule "CLOSE_WAIT:0 > 1": expected a port 1 to 65535, got "0" at column 12'],
   ['CLOSE_WAIT:70000 > 1', 'bad rule "CLOSE_WAIT:70000 > 1": expected a port 1 to 65535, got "70000" at column 12'],
   ['rate(bogus) > 1', 'bad rule "rate(bogus) > 1": expected a state or total in rate( ), got "bogus)" at column 6'],

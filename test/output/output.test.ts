@@ -120,3 +120,41 @@ test('--once text: a listeners section, the full queue marked "!"', () => {
     '  ... 1 more',
   ]);
 });
+
+const HEADROOM = {
+  range: [40000, 40099] as [number, number], size: 90, reserved: 10, twReuse: 2, finTimeout: 60, count: 3, foreign: 0,
+  rows: [
+    { family: 4 as const, local: '10.0.0.1', remote: '10.0.0.9', port: 5432, used: 81, size: 90 },
+    { family: 6 as const, local: '::1', remote: '::1', port: 443, used: 71, size: 90 },
+    { family: 4 as const, local: '10.0.0.2', remote: '10.0.0.9', port: 5432, used: 3, size: 90 },
+  ],
+};
+
+test('JSON: headroom rows as the issue has them, their count, the settings; null when unknown', () => {
+  const j = toJson(snapshotOf(S, { headroom: HEADROOM }), 'box', services, 2);
+  assert.deepEqual(j.headroom, [
+    { local: '10.0.0.1', remote: '10.0.0.9', port: 5432, used: 81, size: 90 },
+    { local: '::1', remote: '::1', port: 443, used: 71, size: 90 },
+  ]);
+  assert.equal(j.headroomCount, 3);
+  assert.deepEqual(j.headroomSettings, { range: [40000, 40099], size: 90, reserved: 10, twReuse: 2, finTimeout: 60, otherNamespaceSockets: 0 });
+  const unknown = toJson(snapshotOf(S), 'box', services);
+  assert.deepEqual([unknown.headroom, unknown.headroomCount, unknown.headroomSettings], [null, null, null]);
+});
+
+test('--once text: the ephemeral-port section with the settings, rows at ≥ 80 % marked; unknown said so', () => {
+  const out = formatOnce(snapshotOf(S, { headroom: HEADROOM }), { host: 'box', services, width: 80, ascii: false, top: 2 });
+  const lines = out.split('\n');
+  // one line would be 83 columns: two
+  assert.ok(lines.includes('  range 40000–40099 (90 ports, 10 reserved)'), out);
+  assert.ok(lines.includes('  tw_reuse 2 (loopback)  fin_timeout 60 s'), out);
+  const wide = formatOnce(snapshotOf(S, { headroom: HEADROOM }), { host: 'box', services, width: 100, ascii: false, top: 2 });
+  assert.ok(wide.split('\n').includes('  range 40000–40099 (90 ports, 10 reserved)  tw_reuse 2 (loopback)  fin_timeout 60 s'), wide);
+  // 81/90 = 90.0 %, 71/90 = 78.8 % (rounded down: never shown as more than it is)
+  assert.ok(lines.includes('! 10.0.0.1  10.0.0.9:5432          81/90   90.0'), out);
+  assert.ok(lines.includes('  ::1       [::1]:443              71/90   78.8'), out);
+  assert.ok(lines.includes('  … 1 more'), out);
+  const unknown = formatOnce(snapshotOf(S), { host: 'box', services, width: 80, ascii: true, top: 2 });
+  assert.match(unknown, /^EPHEMERAL PORTS unknown: no port-range sysctls for these sockets \(--pid: another\n {2}namespace's; run tcptally inside it: nsenter -t PID -n tcptally\)$/m);
+  assert.ok(unknown.split('\n').every((l) => l.length <= 80));
+});

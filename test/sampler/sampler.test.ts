@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseFilter } from '../../src/model/filter.js';
+import { parseRule } from '../../src/model/rules.js';
 import type { SocketRecord, SocketTable } from '../../src/model/table.js';
 import { Sampler } from '../../src/sampler/sampler.js';
 import type { Snapshot } from '../../src/store/store.js';
@@ -274,4 +275,45 @@ test('turning the other namespaces on while a read is under way: that read is no
   assert.equal(got.seq, 1, 'the read under the old setting gave no new snapshot');
   assert.equal((await t.sample()).tally.total, 4, 'the next read covers every namespace');
   t.close();
+});
+
+test('headroom: counted every sample from the same table, the sysctls re-read every 10 s only; null without a reader', async () => {
+  const clock = new FakeClock();
+  let reads = 0;
+  let range: [number, number] = [40000, 40099];
+  const s = new Sampler(new FakeSource([tw(3), tw(5)]), {
+    query: { intervalMs: 1000, filter: parseFilter('sport = 1'), filterText: 'sport = 1' },
+    clock,
+    readPortSettings: () => { reads++; return { range, reserved: [], twReuse: 2, finTimeout: 60 }; },
+  });
+  const a = await s.sample();
+  // the filter passes none of the sockets: headroom counts them all the same (it is the kernel's limit)
+  assert.equal(a.tally.total, 0);
+  assert.deepEqual(a.headroom!.rows.map((r) => [r.local, r.remote, r.port, r.used, r.size]), [['127.0.0.1', '127.0.0.2', 80, 3, 100]]);
+  range = [40000, 40003]; // changed by an admin: seen at the next re-read
+  await clock.advance(9_999);
+  const b = await s.sample();
+  assert.equal(b.headroom!.rows[0].used, 5, 'counted again from the new table');
+  assert.equal(b.headroom!.size, 100, 'sysctls not re-read before 10 s');
+  assert.equal(reads, 1);
+  await clock.advance(1);
+  const c = await s.sample();
+  assert.equal(reads, 2);
+  assert.deepEqual([c.headroom!.size, c.headroom!.rows[0].used], [4, 4], 'the new range: 4 ports, 4 of the sockets in it');
+  const none = await new Sampler(new FakeSource([tw(3)]), { query: { intervalMs: 1000 } }).sample();
+  assert.equal(none.headroom, null, 'no reader (--pid): unknown, never guessed');
+});
+
+test('headroom rules fire in the sampler\'s alerts (the dashboard\'s header) on the fullest destination', async () => {
+  const s = new Sampler(new FakeSource([tw(9), tw(3)]), {
+    query: { intervalMs: 1000 },
+    rules: [parseRule('headroom > 80%', 'warning')],
+    readPortSettings: () => ({ range: [40000, 40009], reserved: [], twReuse: 2, finTimeout: 60 }),
+  });
+  const a = await s.sample(); // 9 of 10 ports to 127.0.0.2:80
+  assert.deepEqual(a.alerts.firing.map((f) => [f.label, f.value, f.level]), [['headroom', 90, 'warning']]);
+  const b = await s.sample(); // 3 of 10
+  assert.deepEqual(b.alerts.firing, []);
+  const unknown = await new Sampler(new FakeSource([tw(9)]), { query: { intervalMs: 1000 }, rules: [parseRule('headroom >= 0%', 'critical')] }).sample();
+  assert.deepEqual(unknown.alerts.firing, [], 'no reader (--pid): unknown, the rule does not fire');
 });

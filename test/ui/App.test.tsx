@@ -169,3 +169,27 @@ test('l shows the listeners table (its own columns, the box line), l again the s
   await press('l');
   assert.match(frame(), / PORT SERVICE/);
 });
+
+test('e shows the ephemeral-port headroom (the sampler counts it), e again or Esc goes back; Tab reaches it last', async () => {
+  // 30 TIME_WAIT from 127.0.0.1:40000… to 10.0.0.9:5432 in a range of 37 ports: 81 %
+  const settings = { range: [40000, 40036] as [number, number], reserved: [], twReuse: 2, finTimeout: 60 };
+  const sampler = new Sampler(new FakeSource([FRAME]), { query: { intervalMs: 1000 }, readPortSettings: () => settings });
+  await sampler.sample();
+  const r = render(<App store={sampler} host="box" os="Linux 6.18" services={services} initial={initialViewState({ intervalMs: 1000 })} onQuit={() => {}} />);
+  open.push({ unmount: r.unmount, sampler });
+  const press = async (k: string) => { await sleep(30); r.stdin.write(k); await sleep(60); };
+  const frame = () => strip(r.lastFrame());
+  await press('e');
+  let f = frame();
+  assert.match(f, /^ephemeral ports: range 40000–40036 \(37 ports\)/m, f);
+  assert.match(f, /^ {2}127\.0\.0\.1 +10\.0\.0\.9:5432 +30\/37 +81\.0 +\[█+/m, f);
+  assert.ok(f.split('\n').length <= 23, 'fits the screen');
+  await press('e');
+  f = frame();
+  assert.doesNotMatch(f, /ephemeral ports/);
+  assert.match(f, /PORT SERVICE/);
+  for (let i = 0; i < 5; i++) await press('\t');
+  assert.match(frame(), /^ephemeral ports: /m, 'ports → hosts → host:port → processes → listeners → headroom');
+  await press('\x1b');
+  assert.match(frame(), /PORT SERVICE/, 'Esc: back to the ports');
+});

@@ -45,6 +45,7 @@ const BOUND: [Context, string, ActionId][] = [
   ['main', 'a', 'alerts'],
   ['help', 'a', 'alerts'],
   ['main', 'd', 'diagram'],
+  ['main', 'e', 'headroom'],
 
   ['help', 'q', 'quit'],
   ['help', 'ctrl+c', 'quit'],
@@ -60,6 +61,15 @@ const BOUND: [Context, string, ActionId][] = [
   ['help', 'g', 'home'],
   ['help', 'end', 'end'],
   ['help', 'G', 'end'],
+
+  ['replay', 'space', 'pause'],
+  ['replay', 'p', 'pause'],
+  ['replay', ',', 'stepBack'],
+  ['replay', '.', 'stepForward'],
+  ['replay', '[', 'seekBack'],
+  ['replay', ']', 'seekForward'],
+  ['replay', '<', 'playSlower'],
+  ['replay', '>', 'playFaster'],
 
   ['prompt', 'ctrl+c', 'quit'],
   ['prompt', 'enter', 'promptSubmit'],
@@ -81,6 +91,9 @@ const UNBOUND: [Context, string][] = [
   ...(['s', 'S', 'r', '/', 'tab', 'enter', 'space', 'p', 't', 'z', '+', '-', 'left', 'right', 'backspace', 'd'] as const)
     .map((k): [Context, string] => ['help', k]),
   ['main', 'backspace'],
+  // the replay keys act only in a replay
+  ...([',', '.', '[', ']', '<', '>'] as const).map((k): [Context, string] => ['main', k]),
+  ['replay', 'q'], // the main bindings apply in a replay: its own table holds only its own keys
   ['main', 'Q'], // quit is lower-case q only
   ['main', 'R'],
   ['main', 'x'],
@@ -135,4 +148,13 @@ test('in the prompt an unbound key types its text: "q" and "?" go into the filte
   assert.equal(s.prompt?.text, 'estq? S');
   assert.equal(s.quit, false);
   assert.equal(s.help, false);
+});
+
+test('in a replay every replay key changes the view state; live they do nothing', () => {
+  const replayEnv: KeyEnv = { ...env, replay: true, snap: { ...env.snap!, replay: { index: 3, count: 9, speed: 1, playing: true } } };
+  const base: ViewState = initialViewState({ intervalMs: 1000 });
+  for (const [, name] of BOUND.filter(([c]) => c === 'replay')) {
+    assert.notDeepEqual(reduce(base, { type: 'keys', keys: [{ name, text: name }], env: replayEnv }), base, name);
+    if (name !== 'space' && name !== 'p') assert.deepEqual(reduce(base, { type: 'keys', keys: [{ name, text: name }], env }), base, name);
+  }
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { SocketRecord } from '../../src/model/table.js';
 import { keyNames } from '../../src/ui/keys.js';
 import type { ActionId } from '../../src/ui/keymap.js';
-import { initialViewState, paneRows, PROMPT_MAX, reduce, SORT_COLUMNS, stepInterval, type KeyEnv, type ViewState } from '../../src/ui/viewState.js';
+import { initialViewState, NO_FILTER_IN_REPLAY, paneRows, PROMPT_MAX, reduce, SORT_COLUMNS, stepInterval, type KeyEnv, type ViewState } from '../../src/ui/viewState.js';
 import { snapshotOf } from '../helpers/snapshot.js';
 
 // 20 outbound service ports 6000..6019 with 20..1 ESTABLISHED sockets each: by total, 6000 is first
@@ -119,7 +119,7 @@ test('selection moves within the rows of the snapshot; pages by the table height
   assert.equal(none.selected, 0, 'no data: nothing to select');
 });
 
-test('Tab cycles ports → hosts → host:port → processes → listeners; Enter drills into the port under the cursor; Esc leaves', () => {
+test('Tab cycles ports → hosts → host:port → processes → listeners → headroom; Enter drills into the port under the cursor; Esc leaves', () => {
   let s = run(init(), 'togglePane');
   assert.equal(s.pane, 'peers');
   s = run(s, 'togglePane');
@@ -130,6 +130,10 @@ test('Tab cycles ports → hosts → host:port → processes → listeners; Ente
   assert.equal(s.pane, 'processes');
   s = run(s, 'togglePane');
   assert.equal(s.pane, 'listeners');
+  s = run(s, 'togglePane');
+  assert.equal(s.pane, 'headroom', 'the ephemeral-port headroom closes the cycle');
+  s = run(s, 'drill');
+  assert.equal(s.focus, null, 'no drill-down from the headroom');
   s = run(s, 'togglePane', 'down', 'drill');
   assert.deepEqual(s.focus, { port: 6001, direction: 'out' });
   assert.equal(s.pane, 'peers');
@@ -237,6 +241,40 @@ test('Esc in a fleet\'s host: leaves a drill-down first, then goes back to the f
   assert.ok(!esc(s, env).back);
 });
 
+test('replay: , and . step (and pause), [ and ] seek a minute, < and > halve and double the speed within ×0.25..×64', () => {
+  const replay = (playing: boolean): KeyEnv => ({ ...env, replay: true, snap: { ...env.snap!, replay: { index: 3, count: 9, speed: 1, playing } } });
+  const keys = (s: ViewState, text: string, e = replay(true)) => reduce(s, { type: 'keys', keys: keyNames(text, NO_KEY), env: e });
+  const s0 = initialViewState({ intervalMs: 1000 });
+  // a burst counts every key: the moves are running sums
+  let s = keys(s0, ',,');
+  assert.deepEqual([s.steps, s.paused], [-2, true]);
+  s = keys(s, '.');
+  assert.equal(s.steps, -1);
+  s = keys(s, ']]]');
+  assert.equal(s.seekMs, 180_000);
+  s = keys(s, '[');
+  assert.equal(s.seekMs, 120_000);
+  s = keys(s, '>>>>>>>>');
+  assert.equal(s.speed, 64);
+  s = keys(s, '<<<<<<<<<<<<<<');
+  assert.equal(s.speed, 0.25);
+  // Space toggles what the replay does: playing → pause, paused (or at its end) → play
+  assert.equal(keys(s0, ' ', replay(true)).paused, true);
+  assert.equal(keys({ ...s0, paused: true }, ' ', replay(false)).paused, false);
+});
+
+test('replay: the filter prompt says why it is not available and applies nothing; drill, interval and n do nothing', () => {
+  const e: KeyEnv = { ...env, replay: true };
+  let s = reduce(initialViewState({ intervalMs: 1000 }), { type: 'keys', keys: keyNames('/', NO_KEY), env: e });
+  assert.equal(s.prompt?.error, NO_FILTER_IN_REPLAY);
+  s = reduce(s, { type: 'keys', keys: keyNames('tw', NO_KEY), env: e });
+  s = reduce(s, { type: 'keys', keys: [{ name: 'enter', text: '' }], env: e });
+  assert.equal(s.prompt?.error, NO_FILTER_IN_REPLAY);
+  assert.equal(s.filter, null);
+  const base = initialViewState({ intervalMs: 1000 });
+  for (const name of ['enter', '+', '-', 'n']) assert.deepEqual(reduce(base, { type: 'keys', keys: [{ name, text: name }], env: e }), base, name);
+});
+
 // listeners: a full one on 19101 (150 %), one at 10 % on 80
 const LISTENERS: SocketRecord[] = [
   { family: 4, state: 10, laddr: '0.0.0.0', lport: 80, raddr: '0.0.0.0', rport: 0, rqueue: 1, wqueue: 10 },
@@ -290,4 +328,15 @@ test('d toggles the diagram; Esc leaves it before the drill-down and the filter;
   assert.deepEqual([s.diagram, s.pane], [false, 'listeners']);
   s = run({ ...init(), pane: 'listeners' }, 'diagram', 'listeners');
   assert.deepEqual([s.diagram, s.pane], [false, 'listeners']);
+});
+
+test('e: the headroom pane (leaving a drill-down or the diagram), e again or Esc back to the ports', () => {
+  let s = run(init(), 'drill');
+  assert.notEqual(s.focus, null);
+  s = run(s, 'headroom');
+  assert.deepEqual([s.pane, s.focus, s.selected], ['headroom', null, 0], 'box-wide: the drill-down is left');
+  assert.equal(run(s, 'headroom').pane, 'ports');
+  assert.equal(run(s, 'escape').pane, 'ports');
+  const d = run(init(), 'diagram', 'headroom');
+  assert.deepEqual([d.pane, d.diagram], ['headroom', false], 'from the diagram: the headroom, shown');
 });

@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import type { Ownership } from '../../model/tally.js';
 import { formatBytes } from '../../model/remote.js';
 import { PROC_REMOTE_WARN_SOCKETS } from '../../sources/procRemote.js';
-import type { RemoteLink, Snapshot } from '../../store/store.js';
+import type { RemoteLink, ReplayInfo, Snapshot } from '../../store/store.js';
 import { count, ms, padRight, truncate } from '../format.js';
 import { firingLine, LEVEL_MARK } from '../alertText.js';
 import { accent, useTheme } from '../theme.js';
@@ -53,6 +53,22 @@ export function ownersNote(o: Ownership | null, root = process.getuid?.() === 0)
   return parts.length ? `  ${parts.join(', ')}` : '';
 }
 
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * `REPLAY 2026-11-26 07:41:03 ×4 ▶ 12/340` (⏸ when paused): the recorded time in local time (TZ; tenths
+ * of a second for a recording sampled more often than every second), the speed, playing or not, and
+ * which sample of how many.
+ */
+export function replayMarker(r: ReplayInfo, time: number, ascii: boolean, intervalMs = 1000): string {
+  const d = new Date(time);
+  const tenths = intervalMs < 1000 ? `.${Math.floor(d.getMilliseconds() / 100)}` : '';
+  const when = `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}${tenths}`;
+  const speed = `${ascii ? 'x' : '×'}${r.speed}`;
+  const state = r.playing ? (ascii ? '>' : '▶') : (ascii ? '||' : '⏸');
+  return `REPLAY ${when} ${speed} ${state} ${r.index + 1}/${r.count}`;
+}
+
 /** Two lines: who/where/how (host, OS, source, interval, cost) and what (totals, markers, filter). */
 export function Header({ snap, host, os, intervalMs, paused, filterText, width, remote }: HeaderProps) {
   const theme = useTheme();
@@ -61,6 +77,7 @@ export function Header({ snap, host, os, intervalMs, paused, filterText, width, 
   const where = remote ? remoteLabel(remote) : `${host}  src ${src}`;
   const left = `tcptally  ${where}  every ${seconds(intervalMs)}${stretched}  sample ${snap ? ms(snap.sampleMs) : '…'}  ${os}`;
   const markers: { text: string; color: 'warn' | 'alert' | 'info' }[] = [];
+  if (snap?.replay) markers.push({ text: replayMarker(snap.replay, snap.time, theme.ascii, snap.intervalMs), color: 'info' });
   // the worst firing rule (worst level, then the oldest); under NO_COLOR its level is also a mark
   const firing = snap?.alerts.firing ?? [];
   const worst = firing[0];

@@ -82,6 +82,7 @@ const KEY_HEADERS: Record<Pane, string> = {
   processes: '    PID COMMAND  USER  CONTAINER',
   namespaces: 'NAMESPACE (* ours)',
   listeners: 'ADDRESS:PORT', // drawn by ListenersTable
+  headroom: 'DESTINATION', // drawn by HeadroomPane, not this table
 };
 
 function peerText(peer: PeerRow): string {
