@@ -49,6 +49,10 @@ export interface Config {
   allNetns: boolean;
   /** --warn / --crit rules, in the order given (--check, the dashboard, --json). */
   rules: Rule[];
+  /** --ssh: remote hosts to read instead of this box (empty: this box). */
+  ssh: string[];
+  /** --ssh-command split into argv (default ['ssh']). */
+  sshCommand: string[];
   /** --bell: the dashboard rings the terminal's bell when an alert starts at a higher level. */
   bell: boolean;
   /** --serve: the Prometheus exporter's address (mode 'serve', or beside the dashboard with --dashboard). */
@@ -114,6 +118,10 @@ Options:
       --no-owners         do not look up which processes hold the sockets (/proc/*/fd)
       --all-netns         every network namespace on the box (containers, pods), each by
                           /proc/PID/net of one member; the dashboard's n key turns it on and off
+      --ssh DEST          read DEST ([user@]host, as ssh takes it) instead of this box, over one
+                          ssh session; repeat it or give a comma list for a fleet of hosts
+      --ssh-command CMD   the ssh command and its options (default "ssh"), e.g.
+                          "ssh -p 2222 -i KEY", like rsync's -e
   -h, --help              this help
   -V, --version           the version
 Numbers are plain decimals (0.5, 1000): no sign, exponent or hex.
@@ -132,9 +140,9 @@ ports); OP: > >= < <=. E.g. "CLOSE_WAIT:8080 > 100", "rate(TIME_WAIT) > 200",
 "conntrack > 80%", "headroom > 80%" (default for both: warn at 80 %, crit at 90 %),
 "acceptqueue > 80%" (default: warn at >= 80 %, crit above 100 %: full).
 
-Exit codes: 0 ok, 1 runtime error (cannot read sockets, no such pid, cannot write the
---record file, a --replay file that is not a recording), 2 usage error
-(also a bad rule, on the command line or in the config file),
+Exit codes: 0 ok, 1 runtime error (cannot read sockets, no such pid, an --ssh host
+unreachable, cannot write the --record file, a --replay file that is not a recording),
+2 usage error (also a bad rule, on the command line or in the config file),
 130 / 143 ended by SIGINT (Ctrl-C in --watch, --count) / SIGTERM, 129 SIGHUP (dashboard).
 --serve alone: 0 when ended by SIGTERM or SIGINT, 1 when it cannot listen or read sockets.
 With --check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also a bad rule or option).`;
@@ -155,6 +163,8 @@ const OPTIONS = {
   'no-color': { type: 'boolean' },
   'no-owners': { type: 'boolean' },
   'all-netns': { type: 'boolean' },
+  ssh: { type: 'string', multiple: true },
+  'ssh-command': { type: 'string' },
   dashboard: { type: 'boolean' },
   check: { type: 'boolean' },
   warn: { type: 'string', multiple: true },
@@ -174,7 +184,7 @@ interface Values {
   once?: boolean; json?: boolean; watch?: boolean; ascii?: boolean; 'no-color'?: boolean; 'no-owners'?: boolean; 'all-netns'?: boolean;
   dashboard?: boolean; help?: boolean; version?: boolean; check?: boolean; bell?: boolean; diagram?: boolean;
   count?: string; interval?: string; source?: string; pid?: string; top?: string; history?: string; serve?: string;
-  filter?: string[]; warn?: string[]; crit?: string[];
+  filter?: string[]; warn?: string[]; crit?: string[]; ssh?: string[]; 'ssh-command'?: string;
   record?: string; 'record-max'?: string; replay?: string;
 }
 
@@ -256,6 +266,18 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
   if (v['all-netns'] && (pid !== undefined || source === 'si')) {
     throw new UsageError(`--all-netns reads every namespace and cannot be used with ${pid !== undefined ? '--pid' : '--source si'}`);
   }
+  const ssh = (v.ssh ?? []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter((d) => d !== '');
+  if (v.ssh && ssh.length === 0) throw new UsageError('--ssh needs a destination ([user@]host)');
+  const bad = ssh.find((d) => d.startsWith('-') || /\s/.test(d));
+  if (bad !== undefined) throw new UsageError(`--ssh takes [user@]host, got "${clip(bad)}"`);
+  if (v['ssh-command'] !== undefined && ssh.length === 0) throw new UsageError('--ssh-command needs --ssh');
+  const sshCommand = v['ssh-command'] !== undefined ? splitCommand(v['ssh-command']) : ['ssh'];
+  if (ssh.length > 0) {
+    const other = v.pid !== undefined ? '--pid' : v['all-netns'] ? '--all-netns' : v.source !== undefined ? '--source' : v.check ? '--check'
+      : v.serve !== undefined ? '--serve' : v.diagram ? '--diagram' : v.bell ? '--bell'
+      : v.record !== undefined ? '--record' : v.replay !== undefined ? '--replay' : null;
+    if (other) throw new UsageError(`--ssh cannot be combined with ${other}`);
+  }
   // every -f, and the trailing words, are one filter each: all of them apply
   const parts = [...(v.filter ?? []), positionals.join(' ')].map((s) => s.trim()).filter((s) => s !== '');
   const filterText = parts.length === 0 ? null : parts.length === 1 ? parts[0] : parts.map((p) => `(${p})`).join(' and ');
@@ -275,6 +297,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): Config {
     historySeconds: v.history !== undefined ? num('--history', v.history, 10, 86_400, true) : 600,
     forceDashboard: !!v.dashboard,
     rules,
+    ssh,
+    sshCommand,
     bell: !!v.bell,
     serve,
     diagram: !!v.diagram,
@@ -352,6 +376,48 @@ function ruleList(texts: string[] | undefined, level: Level): Rule[] {
       throw err;
     }
   });
+}
+
+/**
+ * A command line as a shell splits it (for --ssh-command): words at blanks, '...' literal, "..." with
+ * \\ escapes, \\ outside quotes. No expansions. An empty command or an open quote is a UsageError.
+ */
+export function splitCommand(text: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'") {
+      const end = text.indexOf("'", i + 1);
+      if (end < 0) throw new UsageError('--ssh-command has an unterminated \' quote');
+      word += text.slice(i + 1, end);
+      i = end;
+      inWord = true;
+    } else if (c === '"') {
+      let j = i + 1;
+      for (; j < text.length && text[j] !== '"'; j++) {
+        if (text[j] === '\\' && j + 1 < text.length && '"\\$`'.includes(text[j + 1])) j++;
+        word += text[j];
+      }
+      if (j >= text.length) throw new UsageError('--ssh-command has an unterminated " quote');
+      i = j;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < text.length) {
+      word += text[++i];
+      inWord = true;
+    } else if (c === ' ' || c === '\t' || c === '\n') {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(word);
+  if (words.length === 0) throw new UsageError('--ssh-command is empty');
+  return words;
 }
 
 function parseTop(raw: string): number | 'all' {

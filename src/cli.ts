@@ -58,6 +58,16 @@ export function canRunDashboard(env: NodeJS.ProcessEnv): boolean {
   return !!process.stdin.isTTY && !!process.stdout.isTTY && env.TERM !== 'dumb';
 }
 
+/** Before the UI module is imported. */
+function prepareDashboard(): void {
+  // Ink draws nothing until exit when CI or CONTINUOUS_INTEGRATION is set (is-in-ci, read when Ink
+  // loads). This is a real terminal, so drop them before the UI module is imported.
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  // React's production build (the bundle has it built in; this covers the unbundled fallback)
+  process.env.NODE_ENV ??= 'production';
+}
+
 /** --check was asked for: every failure is UNKNOWN (3), as monitors expect, not the usual exit codes. */
 const checkMode = process.argv.slice(2).includes('--check');
 
@@ -129,6 +139,20 @@ async function main(): Promise<void> {
   if (cfg.mode === 'dashboard' && cfg.forceDashboard && !canRunDashboard(process.env)) {
     fail(EXIT_USAGE, 'the dashboard needs a terminal on stdin and stdout (and TERM other than dumb)');
   }
+  if (cfg.ssh.length > 0) {
+    // other hosts (--ssh): the same modes, each host read through its ssh session (src/sshCli.ts)
+    const { runSsh } = await import('./sshCli.js');
+    const code = await runSsh({
+      cfg, services, filter, interactive, rules,
+      runDashboard: async (fleet) => {
+        prepareDashboard();
+        const { runDashboard } = await loadDashboard();
+        process.stdout.off('error', onOutputError);
+        return runDashboard({ store: fleet.hosts[0], fleet, cfg, services, host: hostname(), filter });
+      },
+    });
+    process.exit(code);
+  }
   // a gone or unreadable --pid is said here, on every path: before the dashboard takes the screen
   if (cfg.pid !== undefined) {
     try {
@@ -169,12 +193,7 @@ async function main(): Promise<void> {
     process.exit(EXIT_OK);
   }
   if (interactive) {
-    // Ink draws nothing until exit when CI or CONTINUOUS_INTEGRATION is set (is-in-ci, read when Ink
-    // loads). This is a real terminal, so drop them before the UI module is imported.
-    delete process.env.CI;
-    delete process.env.CONTINUOUS_INTEGRATION;
-    // React's production build (the bundle has it built in; this covers the unbundled fallback)
-    process.env.NODE_ENV ??= 'production';
+    prepareDashboard();
     // the dashboard samples in a worker thread, which opens the source: keys and frames never wait
     // for a socket walk, and a source that cannot be read ends the dashboard with its message
     const { WorkerStore } = await import('./sampler/workerStore.js');

@@ -139,6 +139,35 @@ test('--top: a row count (0 = none) or "all"; each list prints listRows rows', (
   assert.equal(listRows({ mode: 'json', top: 'all' }), Infinity);
 });
 
+test('--ssh: repeatable and comma lists; --ssh-command split like a shell', async () => {
+  const { splitCommand } = await import('../src/args.js');
+  const c = parseCli(['--json', '--ssh', 'a@h1,h2', '--ssh', ' h3 ', '--ssh-command', `ssh -p 2222 -i '/k ey' -o "ProxyJump=j\\"x"`]);
+  assert.deepEqual(c.ssh, ['a@h1', 'h2', 'h3']);
+  assert.deepEqual(c.sshCommand, ['ssh', '-p', '2222', '-i', '/k ey', '-o', 'ProxyJump=j"x']);
+  assert.deepEqual(parseCli([]).ssh, []);
+  assert.deepEqual(parseCli(['--ssh', 'h']).sshCommand, ['ssh']);
+  assert.deepEqual(splitCommand('a\\ b  c'), ['a b', 'c']);
+  assert.deepEqual(splitCommand("x ''"), ['x', '']);
+});
+
+test('--ssh: bad destinations and combinations are usage errors', () => {
+  for (const [args, re] of [
+    [['--ssh', ','], /--ssh needs a destination/],
+    [['--ssh=-oProxyCommand=x'], /--ssh takes \[user@\]host/],
+    [['--ssh', '-oProxyCommand=x'], /--ssh needs a value/],
+    [['--ssh', 'a b'], /--ssh takes/],
+    [['--ssh-command', 'ssh'], /--ssh-command needs --ssh/],
+    [['--ssh', 'h', '--ssh-command', "ssh 'x"], /unterminated ' quote/],
+    [['--ssh', 'h', '--ssh-command', '  '], /--ssh-command is empty/],
+    [['--ssh', 'h', '--pid', '1'], /--ssh cannot be combined with --pid/],
+    [['--ssh', 'h', '--all-netns'], /--ssh cannot be combined with --all-netns/],
+    [['--ssh', 'h', '--source', 'proc'], /--ssh cannot be combined with --source/],
+    [['--ssh', 'h', '--check'], /--ssh cannot be combined with --check/],
+  ] as [string[], RegExp][]) {
+    assert.throws(() => parseCli(args), (e: Error) => e instanceof UsageError && re.test(e.message), args.join(' '));
+  }
+});
+
 test('--record, --record-max (K, M, G are 1024s; default 100M), --replay', () => {
   const c = parseCli(['--json', '--record', 'rec.ndjson']);
   assert.equal(c.record, 'rec.ndjson');

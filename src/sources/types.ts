@@ -1,8 +1,9 @@
 import type { SocketTable } from '../model/table.js';
 import type { NetnsInfo } from './allnetns.js';
 
-/** 'netns': every network namespace on the box (src/sources/allnetns.ts), our own read by netlink or proc. */
-export type SourceName = 'netlink' | 'proc' | 'si' | 'netns';
+/** 'netns': every network namespace on the box (src/sources/allnetns.ts), our own read by netlink or proc;
+ * 'proc-remote' / 'node-remote': another host over SSH (src/store/remote.ts). */
+export type SourceName = 'netlink' | 'proc' | 'si' | 'netns' | 'proc-remote' | 'node-remote';
 /** What --source picks from; the all-namespaces source wraps one of these (OpenOptions.allNetns). */
 export type SourceChoice = 'netlink' | 'proc' | 'si' | 'auto';
 

@@ -160,6 +160,27 @@ export interface Snapshot {
   headroom: Headroom | null;
   /** Set when the snapshot comes from a replayed recording (--replay): its position and pace. */
   replay?: ReplayInfo;
+  /** A remote host's (--ssh): its link; absent for the local box. */
+  remote?: RemoteLink;
+}
+
+/** A remote host's link (--ssh, src/store/remote.ts). */
+export interface RemoteLink {
+  /** The destination as given to ssh (user@host). */
+  host: string;
+  state: 'connecting' | 'up' | 'down';
+  /** The remote counts (node-remote) or we do, from its /proc text (proc-remote); null before a session. */
+  mode: 'proc-remote' | 'node-remote' | null;
+  /** Bytes of the last sample on the wire. */
+  bytesPerSample: number;
+  /** Why it is down (ssh's last stderr line), else null. */
+  reason: string | null;
+  /** Epoch ms of the next reconnect while down, else null. */
+  retryAt: number | null;
+  /** The remote's "uname -sr" ('' until known). */
+  os: string;
+  /** Epoch ms the link last changed state. */
+  since: number;
 }
 
 export interface Store {

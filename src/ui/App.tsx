@@ -9,7 +9,7 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'r
 import { NO_ALERTS } from '../model/alerts.js';
 import type { Services } from '../model/services.js';
 import { STATE_SLOTS, TCP_STATES } from '../model/states.js';
-import type { Snapshot, Store } from '../store/store.js';
+import type { RemoteLink, Snapshot, Store } from '../store/store.js';
 import { alertLevels } from './alertText.js';
 import { AlertsView } from './components/AlertsView.js';
 import { CountersStrip } from './components/CountersStrip.js';
@@ -39,6 +39,10 @@ export interface AppProps {
   services: Services;
   initial: ViewState;
   onQuit: () => void;
+  /** A remote host's link (--ssh), for the header. */
+  remote?: RemoteLink | null;
+  /** Esc with nothing else to leave goes back (a fleet's host dashboard → the fleet). */
+  onBack?: () => void;
 }
 
 const tooSmall = (columns: number, rows: number, ascii: boolean) => {
@@ -49,7 +53,7 @@ const tooSmall = (columns: number, rows: number, ascii: boolean) => {
 const NO_COUNTS: readonly number[] = new Array<number>(STATE_SLOTS).fill(0);
 const NO_STATS = { current: 0, min: 0, max: 0, ratePerSec: 0, points: 0 };
 
-export function App({ store, host, os, services, initial, onQuit }: AppProps) {
+export function App({ store, host, os, services, initial, onQuit, remote, onBack }: AppProps) {
   const { stdout } = useStdout();
   const { ascii } = useTheme();
   const { columns, rows: termRows } = useTerminalSize(stdout);
@@ -89,6 +93,9 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
   useEffect(() => {
     if (view.quit) onQuit();
   }, [view.quit, onQuit]);
+  useEffect(() => {
+    if (view.back) onBack?.();
+  }, [view.back, onBack]);
 
   const states = snap?.tally.states ?? NO_COUNTS;
   const barLines = visibleStates(states, view.hideZero).length;
@@ -106,7 +113,7 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
   const envRef = useRef<KeyEnv>({ snap: null, page: 1, helpLines: 0, helpPage: 1 });
   envRef.current = {
     snap, page: layout.tableRows, helpLines: help?.length ?? 0, helpPage: layout.lines - 1, resolvePort: services.portOf,
-    owners: snap ? snap.attribution !== null : undefined, replay,
+    owners: snap ? snap.attribution !== null : undefined, replay, canGoBack: !!onBack,
   };
   // one stable handler: an inline closure would re-subscribe stdin on every render (Ink 6.8)
   const onInput = useCallback((input: string, key: Key) => {
@@ -133,10 +140,10 @@ export function App({ store, host, os, services, initial, onQuit }: AppProps) {
     // with the sample under way) has the port in its list
     : snap.tally.focusPort ?? snap.tally.ports.find((p) => p.port === focus.port && p.direction === focus.direction);
   const processInfo = snap?.attribution ? snap.processInfo : null;
-  const note = [view.paused && !replay ? 'PAUSED' : '', view.diagram ? 'diagram: d or Esc back' : view.focus ? 'Esc back' : ''].filter(Boolean).join(' ');
+  const note = [view.paused && !replay ? 'PAUSED' : '', view.diagram ? 'diagram: d or Esc back' : view.focus ? 'Esc back' : onBack ? 'Esc fleet' : ''].filter(Boolean).join(' ');
   return (
     <Box flexDirection="column" width={columns} height={layout.lines}>
-      <Header snap={snap} host={host} os={os} intervalMs={replay && snap ? snap.intervalMs : view.intervalMs} paused={view.paused && !replay} filterText={snap ? snap.filter : view.filterText} width={columns} />
+      <Header snap={snap} host={host} os={os} remote={remote} intervalMs={replay && snap ? snap.intervalMs : view.intervalMs} paused={view.paused && !replay} filterText={snap ? snap.filter : view.filterText} width={columns} />
       {view.diagram ? null : <StateBars states={states} deltas={snap?.deltas ?? NO_COUNTS} hideZero={view.hideZero || layout.bars < barLines} trend={view.trend} width={columns} levels={levels.states} />}
       {view.diagram ? null : <Trend series={view.trend} values={snap && snap.trend.series === view.trend ? snap.trend.values : []} stats={snap && snap.trend.series === view.trend ? snap.trend.stats : NO_STATS} width={columns} />}
       {view.diagram ? null : <CountersStrip rates={snap?.rates ?? {}} width={columns} conntrack={snap?.conntrack} conntrackLevel={levels.conntrack} />}

@@ -5,7 +5,7 @@
  * view of a replayed recording, whose bindings come before the main ones.
  */
 
-export type Context = 'main' | 'help' | 'prompt' | 'replay';
+export type Context = 'main' | 'help' | 'prompt' | 'replay' | 'fleet';
 
 export type ActionId =
   | 'quit'
@@ -56,22 +56,23 @@ export interface Binding {
 }
 
 export const BINDINGS: readonly Binding[] = [
-  { action: 'quit', keys: ['q'], label: 'q', help: 'quit (the terminal is restored)', contexts: ['main', 'help'], hint: 'quit' },
-  { action: 'quit', keys: ['ctrl+c'], label: 'Ctrl-C', help: 'quit, from anywhere (also the filter prompt)', contexts: ['main', 'help', 'prompt'] },
+  { action: 'quit', keys: ['q'], label: 'q', help: 'quit (the terminal is restored)', contexts: ['main', 'help', 'fleet'], hint: 'quit' },
+  { action: 'quit', keys: ['ctrl+c'], label: 'Ctrl-C', help: 'quit, from anywhere (also the filter prompt)', contexts: ['main', 'help', 'prompt', 'fleet'] },
   { action: 'help', keys: ['?'], label: '?', help: 'this help: keys and the eleven TCP states', contexts: ['main', 'help'], hint: 'help' },
   { action: 'filter', keys: ['/'], label: '/', help: 'filter prompt (ss syntax: "tw and dport = 5432"); Enter applies, Esc cancels', contexts: ['main'], hint: 'filter' },
-  { action: 'escape', keys: ['escape'], label: 'Esc', help: 'leave help / leave drill-down / clear the filter', contexts: ['main', 'help'] },
+  { action: 'escape', keys: ['escape'], label: 'Esc', help: 'leave help / leave drill-down / clear the filter (a host of the fleet: back to the fleet)', contexts: ['main', 'help'] },
   { action: 'sortNext', keys: ['s', 'right'], label: 's  →', help: 'sort by the next column', contexts: ['main'], hint: 'sort' },
   { action: 'sortPrev', keys: ['left'], label: '←', help: 'sort by the previous column', contexts: ['main'] },
   { action: 'sortReverse', keys: ['S', 'r'], label: 'S  r', help: 'reverse the sort order', contexts: ['main'] },
   { action: 'togglePane', keys: ['tab'], label: 'Tab', help: 'next table: service ports → remote hosts → remote host:port → processes → listeners → headroom (in a drill-down: its own tables)', contexts: ['main'], hint: 'pane' },
-  { action: 'up', keys: ['k', 'up'], label: 'k  ↑', help: 'move the selection up (help: scroll)', contexts: ['main', 'help'] },
-  { action: 'down', keys: ['j', 'down'], label: 'j  ↓', help: 'move the selection down (help: scroll)', contexts: ['main', 'help'] },
+  { action: 'up', keys: ['k', 'up'], label: 'k  ↑', help: 'move the selection up (help: scroll)', contexts: ['main', 'help', 'fleet'] },
+  { action: 'down', keys: ['j', 'down'], label: 'j  ↓', help: 'move the selection down (help: scroll)', contexts: ['main', 'help', 'fleet'] },
   { action: 'pageUp', keys: ['pageup'], label: 'PgUp', help: 'one page up', contexts: ['main', 'help'] },
   { action: 'pageDown', keys: ['pagedown'], label: 'PgDn', help: 'one page down', contexts: ['main', 'help'] },
   { action: 'home', keys: ['home', 'g'], label: 'Home g', help: 'first row', contexts: ['main', 'help'] },
   { action: 'end', keys: ['end', 'G'], label: 'End  G', help: 'last row', contexts: ['main', 'help'] },
   { action: 'drill', keys: ['enter'], label: 'Enter', help: 'on a port: drill down to its peers and states (Esc goes back)', contexts: ['main'], hint: 'drill' },
+  { action: 'drill', keys: ['enter'], label: 'Enter', help: "in the fleet (--ssh with several hosts): open the host's dashboard (Esc goes back)", contexts: ['fleet'], hint: 'open' },
   { action: 'pause', keys: ['space', 'p'], label: 'Space p', help: 'pause the view (sampling and history go on)', contexts: ['main'], hint: 'pause' },
   { action: 'faster', keys: ['-'], label: '-', help: 'shorter interval (sample more often)', contexts: ['main'] },
   { action: 'slower', keys: ['+', '='], label: '+', help: 'longer interval (sample less often)', contexts: ['main'] },

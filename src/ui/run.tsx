@@ -5,8 +5,10 @@ import type { Config } from '../args.js';
 import { bellDue, type Alerts } from '../model/alerts.js';
 import type { FilterNode } from '../model/filter.js';
 import type { Services } from '../model/services.js';
+import type { FleetStore } from '../store/fleet.js';
 import type { Store } from '../store/store.js';
 import { App } from './App.js';
+import { RemoteApp } from './RemoteApp.js';
 import { ScreenWriter } from './screen.js';
 import { enterTerminal } from './terminal.js';
 import { ThemeContext } from './theme.js';
@@ -18,6 +20,8 @@ export interface DashboardOptions {
   services: Services;
   host: string;
   filter: FilterNode | null;
+  /** Remote hosts (--ssh): their fleet view, or one host's dashboard; `store` is then not read. */
+  fleet?: FleetStore;
   /** The OS line, when known (a replay: the recording's kernel); else read from this box. */
   os?: string;
 }
@@ -33,7 +37,9 @@ async function osLine(): Promise<string> {
   }
 }
 
-export async function runDashboard({ store, cfg, services, host, filter, os: knownOs }: DashboardOptions): Promise<number> {
+export async function runDashboard({ store: local, cfg, services, host, filter, fleet, os: knownOs }: DashboardOptions): Promise<number> {
+  // what is started, closed and listened to for errors: the local store, or every remote host
+  const store: Pick<Store, 'start' | 'close' | 'onError'> = fleet ?? local;
   return new Promise<number>((resolve) => {
     let done = false;
     let os = knownOs ?? '';
@@ -61,7 +67,9 @@ export async function runDashboard({ store, cfg, services, host, filter, os: kno
     const initial = initialViewState({ intervalMs: cfg.intervalMs, filterText: cfg.filterText, filter, allNetns: cfg.allNetns });
     const tree = (osText: string) => (
       <ThemeContext.Provider value={{ color: cfg.color, ascii: cfg.ascii }}>
-        <App store={store} host={host} os={osText} services={services} initial={initial} onQuit={() => finish(0)} />
+        {fleet
+          ? <RemoteApp fleet={fleet} services={services} initial={initial} onQuit={() => finish(0)} />
+          : <App store={local} host={host} os={osText} services={services} initial={initial} onQuit={() => finish(0)} />}
       </ThemeContext.Provider>
     );
     // Ink renders whole frames into the screen writer (debug mode: no erase sequences, no throttle:
@@ -73,17 +81,19 @@ export async function runDashboard({ store, cfg, services, host, filter, os: kno
       exitOnCtrlC: false,
       patchConsole: false,
     });
-    if (cfg.bell) {
+    if (cfg.bell && !fleet) {
       // --bell: BEL once when an alert starts at a level higher than the sample before had
       let before: Alerts | null = null;
-      store.subscribe((s) => {
+      local.subscribe((s) => {
         if (!done && bellDue(before, s.alerts)) process.stdout.write('\x07');
         before = s.alerts;
       });
     }
     store.start();
     // the OS line waits for the first sample: systeminformation must not compete with the first frame
-    const offFirst = knownOs !== undefined ? () => {} : store.subscribe(() => {
+    // (a remote host's OS comes with its session)
+    if (fleet) return;
+    const offFirst = knownOs !== undefined ? () => {} : local.subscribe(() => {
       offFirst();
       void osLine().then((text) => {
         os = text;

@@ -64,6 +64,8 @@ export interface ViewState {
   steps: number;
   seekMs: number;
   quit: boolean;
+  /** Esc with nothing left to leave, where there is a view to go back to (a fleet's host: the fleet). */
+  back?: boolean;
 }
 
 export function initialViewState(opts: { intervalMs: number; filterText?: string | null; filter?: FilterNode | null; allNetns?: boolean }): ViewState {
@@ -112,6 +114,8 @@ export interface KeyEnv {
   resolvePort?: (name: string) => number | undefined;
   /** Owners are looked up (false: --no-owners, or a source without inodes): owner filter words are refused. */
   owners?: boolean;
+  /** There is a view to go back to when Esc has nothing else to leave (the fleet). */
+  canGoBack?: boolean;
   /** The snapshots are a replayed recording: the replay keys apply; filter, drill-down, interval and n do not. */
   replay?: boolean;
 }
@@ -271,6 +275,8 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
       if (s.diagram) return { ...s, diagram: false };
       if (s.focus) return { ...s, focus: null, pane: 'ports', selected: 0 };
       if (s.pane === 'headroom') return { ...s, pane: 'ports', selected: 0 };
+      // a fleet's host: back to the fleet (its filter, shared by every host, stays: `/` changes it)
+      if (env.canGoBack) return { ...s, back: true };
       if (s.filterText) return { ...s, filter: null, filterText: null, selected: 0 };
       return s;
     case 'sortNext': return { ...s, sortColumn: (s.sortColumn + 1) % SORT_COLUMNS.length, selected: 0 };

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import type { TestContext } from 'node:test';
 
-export type Tool = 'ss' | 'ip' | 'nft' | 'tmux' | 'pgrep' | 'script' | 'netns' | 'root' | 'prometheus' | 'promtool';
+export type Tool = 'ss' | 'ip' | 'nft' | 'tmux' | 'pgrep' | 'script' | 'netns' | 'root' | 'prometheus' | 'promtool' | 'sshd';
 
 export const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
 
@@ -22,6 +22,11 @@ const PROBES: Record<Tool, () => string | null> = {
   pgrep: () => (runs('pgrep', ['-V']) ? null : 'pgrep not found (procps)'),
   script: () => (runs('script', ['--version']) ? null : 'script not found (util-linux / bsdutils)'),
   root: () => (isRoot() ? null : 'not root'),
+  sshd: () => {
+    if (!runs('sh', ['-c', 'test -x /usr/sbin/sshd'])) return '/usr/sbin/sshd not found (openssh-server)';
+    if (!runs('sh', ['-c', 'command -v ssh && command -v ssh-keygen'])) return 'ssh or ssh-keygen not found (openssh-client)';
+    return isRoot() ? null : 'the test sshd logs in as root';
+  },
   prometheus: () => (runs('prometheus', ['--version']) ? null : 'prometheus not found (Debian package prometheus)'),
   promtool: () => (runs('promtool', ['--version']) ? null : 'promtool not found (Debian package prometheus)'),
   nft: () => {

@@ -75,6 +75,13 @@ const BOUND: [Context, string, ActionId][] = [
   ['prompt', 'enter', 'promptSubmit'],
   ['prompt', 'escape', 'promptCancel'],
   ['prompt', 'backspace', 'promptBackspace'],
+  ['fleet', 'q', 'quit'],
+  ['fleet', 'ctrl+c', 'quit'],
+  ['fleet', 'k', 'up'],
+  ['fleet', 'up', 'up'],
+  ['fleet', 'j', 'down'],
+  ['fleet', 'down', 'down'],
+  ['fleet', 'enter', 'drill'],
 ];
 
 /** Keys that must do nothing in a context (in the prompt: they are typed into the filter). */
@@ -92,6 +99,8 @@ const UNBOUND: [Context, string][] = [
   ['main', 'x'],
   ['main', 'ctrl+d'],
   ['main', 'ctrl+q'],
+  // the fleet: keys reserved for other views do nothing
+  ...(['a', 'd', 'e', 'l', 's', '/', 'tab', 'escape', 'space'] as const).map((k): [Context, string] => ['fleet', k]),
 ];
 
 for (const [context, name, action] of BOUND) {

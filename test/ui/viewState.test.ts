@@ -223,6 +223,24 @@ test('without owners the prompt refuses owner words, with its reason', () => {
   assert.equal(ok.prompt!.error, null);
 });
 
+test('Esc in a fleet\'s host: leaves a drill-down first, then goes back to the fleet (the shared filter stays)', () => {
+  const fleetEnv: KeyEnv = { ...env, canGoBack: true };
+  const esc = (s: ViewState, e: KeyEnv) => reduce(s, { type: 'keys', keys: [{ name: 'escape', text: '' }], env: e });
+  const tw = { filterText: 'tw', filter: { kind: 'state' as const, codes: [6] } };
+  let s = reduce(init(), { type: 'keys', keys: [{ name: 'enter', text: '' }], env: fleetEnv });
+  assert.ok(s.focus);
+  s = esc({ ...s, ...tw }, fleetEnv);
+  assert.equal(s.focus, null);
+  assert.ok(!s.back);
+  s = esc(s, fleetEnv);
+  assert.equal(s.back, true);
+  assert.equal(s.filterText, 'tw');
+  // the local dashboard: Esc clears the filter, and there is nothing to go back to
+  s = esc({ ...init(), ...tw }, env);
+  assert.equal(s.filterText, null);
+  assert.ok(!esc(s, env).back);
+});
+
 test('replay: , and . step (and pause), [ and ] seek a minute, < and > halve and double the speed within ×0.25..×64', () => {
   const replay = (playing: boolean): KeyEnv => ({ ...env, replay: true, snap: { ...env.snap!, replay: { index: 3, count: 9, speed: 1, playing } } });
   const keys = (s: ViewState, text: string, e = replay(true)) => reduce(s, { type: 'keys', keys: keyNames(text, NO_KEY), env: e });

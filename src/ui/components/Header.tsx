@@ -1,6 +1,8 @@
 import { Box, Text } from 'ink';
 import type { Ownership } from '../../model/tally.js';
-import type { ReplayInfo, Snapshot } from '../../store/store.js';
+import { formatBytes } from '../../model/remote.js';
+import { PROC_REMOTE_WARN_SOCKETS } from '../../sources/procRemote.js';
+import type { RemoteLink, ReplayInfo, Snapshot } from '../../store/store.js';
 import { count, ms, padRight, truncate } from '../format.js';
 import { firingLine, LEVEL_MARK } from '../alertText.js';
 import { accent, useTheme } from '../theme.js';
@@ -13,6 +15,26 @@ export interface HeaderProps {
   paused: boolean;
   filterText: string | null;
   width: number;
+  /** A remote host's link (--ssh): shown instead of this box's name and source. */
+  remote?: RemoteLink | null;
+}
+
+/** "root@db1 · proc-remote · 12 KB/sample" (the mode and the cost once known). */
+export function remoteLabel(l: RemoteLink): string {
+  const parts = [l.host];
+  if (l.mode) parts.push(l.mode);
+  if (l.bytesPerSample > 0) parts.push(`${formatBytes(l.bytesPerSample)}/sample`);
+  return parts.join(' · ');
+}
+
+/** The link's marker when it is not simply up, and proc-remote's warning on a big host. */
+export function remoteMarkers(l: RemoteLink | null | undefined, sockets: number): { text: string; color: 'warn' | 'alert' }[] {
+  if (!l) return [];
+  const out: { text: string; color: 'warn' | 'alert' }[] = [];
+  if (l.state === 'down') out.push({ text: `DOWN: ${l.reason ?? '?'}`, color: 'alert' });
+  else if (l.state === 'connecting') out.push({ text: 'CONNECTING', color: 'warn' });
+  if (l.mode === 'proc-remote' && sockets > PROC_REMOTE_WARN_SOCKETS) out.push({ text: `${count(sockets)} sockets: proc-remote is heavy, install node ≥ 20 there`, color: 'warn' });
+  return out;
 }
 
 function seconds(msv: number): string {
@@ -48,11 +70,12 @@ export function replayMarker(r: ReplayInfo, time: number, ascii: boolean, interv
 }
 
 /** Two lines: who/where/how (host, OS, source, interval, cost) and what (totals, markers, filter). */
-export function Header({ snap, host, os, intervalMs, paused, filterText, width }: HeaderProps) {
+export function Header({ snap, host, os, intervalMs, paused, filterText, width, remote }: HeaderProps) {
   const theme = useTheme();
   const src = snap ? (snap.sourceSlow ? `${snap.source} (slow)` : snap.source) : '…';
   const stretched = snap && snap.effectiveIntervalMs > intervalMs ? ` → ${seconds(snap.effectiveIntervalMs)}` : '';
-  const left = `tcptally  ${host}  src ${src}  every ${seconds(intervalMs)}${stretched}  sample ${snap ? ms(snap.sampleMs) : '…'}  ${os}`;
+  const where = remote ? remoteLabel(remote) : `${host}  src ${src}`;
+  const left = `tcptally  ${where}  every ${seconds(intervalMs)}${stretched}  sample ${snap ? ms(snap.sampleMs) : '…'}  ${os}`;
   const markers: { text: string; color: 'warn' | 'alert' | 'info' }[] = [];
   if (snap?.replay) markers.push({ text: replayMarker(snap.replay, snap.time, theme.ascii, snap.intervalMs), color: 'info' });
   // the worst firing rule (worst level, then the oldest); under NO_COLOR its level is also a mark
@@ -67,6 +90,7 @@ export function Header({ snap, host, os, intervalMs, paused, filterText, width }
   }
   if (paused) markers.push({ text: 'PAUSED', color: 'warn' });
   if (snap?.stale) markers.push({ text: stretched ? 'STALE: SLOW SAMPLES' : 'STALE', color: 'alert' });
+  markers.push(...remoteMarkers(remote, snap?.tally.scanned ?? 0));
   const markLen = markers.reduce((a, m) => a + m.text.length + 1, 0);
   const t = snap?.tally;
   const totals = t
