@@ -7,7 +7,8 @@
 //   as a single executable's main script; its `require` reaches only Node's own modules);
 // - asset worker.js: the sampler's worker thread (src/sampler/worker.ts), bundled the same way and
 //   started from the string (new Worker(code, { eval: true }));
-// - asset netlink.node: the netlink package's prebuilt linux-x64 addon, loaded by src/sea/addon.ts.
+// - asset netlink.node: the netlink package's prebuilt linux-x64 addon, loaded by src/sea/addon.ts;
+// - asset remote-agent.js: the sampler --ssh sends to a remote host's node (dist/remote-agent.js).
 // The bundles differ from the npm build in three swapped modules: src/parts.ts → src/sea/parts.ts
 // (version written in, embedded worker and dashboard), Ink's yoga-layout → src/sea/yoga.ts (no
 // top-level await in CommonJS), netlink's node-gyp-build → src/sea/addon.ts (the embedded addon);
@@ -34,7 +35,7 @@ if (process.platform !== 'linux' || process.arch !== 'x64') {
   console.error(`sea: the single executable is built for linux-x64 only (this is ${process.platform}-${process.arch})`);
   process.exit(1);
 }
-for (const need of ['dist/src/cli.js', 'dist/src/sea/parts.js', 'dist/src/sampler/worker.js']) {
+for (const need of ['dist/src/cli.js', 'dist/src/sea/parts.js', 'dist/src/sampler/worker.js', 'dist/remote-agent.js']) {
   try {
     statSync(at(need));
   } catch {
@@ -104,7 +105,8 @@ const config = {
   disableExperimentalSEAWarning: true,
   // V8's compiled code of the main script, made at build time: less to compile at each start
   useCodeCache: true,
-  assets: { 'worker.js': `${WORK}/worker.js`, 'netlink.node': ADDON },
+  // remote-agent.js: what --ssh sends to a remote node (built by scripts/bundle.mjs)
+  assets: { 'worker.js': `${WORK}/worker.js`, 'netlink.node': ADDON, 'remote-agent.js': 'dist/remote-agent.js' },
 };
 writeFileSync(`${WORK}/sea-config.json`, `${JSON.stringify(config, null, 2)}\n`);
 const blob = spawnSync(process.execPath, ['--experimental-sea-config', `${WORK}/sea-config.json`], { encoding: 'utf8' });

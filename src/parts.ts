@@ -1,6 +1,6 @@
 /**
  * Where the program's own parts come from: its version, the dashboard's code, the sampler's worker
- * script and the netlink package (with its native addon). Installed with npm they are files next to
+ * script, the netlink package (with its native addon) and the agent --ssh sends to a remote node. Installed with npm they are files next to
  * this one. The single executable (`npm run dist`, scripts/sea.mjs) embeds them instead and swaps this
  * module for src/sea/parts.ts, which has the same exports.
  */
@@ -32,4 +32,13 @@ export function startSamplerWorker(options: WorkerOptions): Worker {
 /** The netlink package (loads its native addon; throws when that cannot be loaded). */
 export function loadNetlink(): unknown {
   return createRequire(import.meta.url)('netlink');
+}
+
+/** The node-remote agent's bundle (dist/remote-agent.js, sent by --ssh); null when it was not built. */
+export function remoteAgentCode(): string | null {
+  try {
+    return readFileSync(new URL('../remote-agent.js', import.meta.url), 'utf8');
+  } catch {
+    return null; // not built (plain tsc output): proc-remote only
+  }
 }

@@ -5,7 +5,6 @@
  * is said (a JSON object with "link": "down") and reconnected.
  */
 
-import { existsSync, readFileSync } from 'node:fs';
 import { listRows, type Config } from './args.js';
 import type { FilterNode } from './model/filter.js';
 import type { Rule } from './model/rules.js';
@@ -13,6 +12,7 @@ import type { Services } from './model/services.js';
 import { tallyTop } from './model/tally.js';
 import { toJson } from './output/json.js';
 import { formatOnce } from './output/text.js';
+import { remoteAgentCode } from './parts.js';
 import { FleetStore } from './store/fleet.js';
 import { RemoteHost } from './store/remote.js';
 import type { Query, RemoteLink, Snapshot } from './store/store.js';
@@ -21,20 +21,10 @@ const EXIT_OK = 0;
 const EXIT_RUNTIME = 1;
 const DASHBOARD_TOP_ROWS = 200;
 
-/** The node-remote bundle (dist/remote-agent.js), read once; null when it was not built (proc-remote only). */
+/** The node-remote bundle (src/parts.ts: a file, or the single executable's asset), read once; null: proc-remote only. */
 function agentLoader(): () => string | null {
   let code: string | null | undefined;
-  return () => {
-    if (code === undefined) {
-      try {
-        const url = new URL('../remote-agent.js', import.meta.url);
-        code = existsSync(url) ? readFileSync(url, 'utf8') : null;
-      } catch {
-        code = null; // no file beside us (the single executable): proc-remote only
-      }
-    }
-    return code;
-  };
+  return () => (code === undefined ? (code = remoteAgentCode()) : code);
 }
 
 export interface SshRunOptions {

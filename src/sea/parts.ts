@@ -30,10 +30,17 @@ export function startSamplerWorker(options: WorkerOptions): Worker {
   return new Worker(getAsset(WORKER_ASSET, 'utf8'), { ...options, eval: true });
 }
 
+/** The asset holding the node-remote agent (dist/remote-agent.js): --ssh sends it to a remote node. */
+export const AGENT_ASSET = 'remote-agent.js';
+
+export function remoteAgentCode(): string | null {
+  return getAsset(AGENT_ASSET, 'utf8');
+}
+
 export function loadNetlink(): unknown {
   // bundled by esbuild (a plain require, not createRequire), with the addon from ./addon.ts
   return require('netlink');
 }
 
 // the same exports as src/parts.ts, with the same types
-({ version, loadDashboard, startSamplerWorker, loadNetlink }) satisfies typeof Parts;
+({ version, loadDashboard, startSamplerWorker, loadNetlink, remoteAgentCode }) satisfies typeof Parts;

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { TCP_STATES } from '../../src/model/states.js';
 import { SocketFarm, waitFor, type Host } from '../helpers/sockets.js';
 import { TmuxPane } from '../helpers/tmux.js';
+import { SshKeys, SSHD_ADDR, TestSshd } from '../helpers/sshd.js';
 import { IN_CI, requireTool, suiteSkip } from '../helpers/tools.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -22,6 +23,8 @@ const BUILT = join(ROOT, 'dist/tcptally');
 // an address of this file's own (all of 127/8 is on lo): no other test's sockets are counted
 const ADDR = '127.0.96.1' as Host;
 const FILTER = `addr ${ADDR}`;
+/** The test's sshd (on test/helpers/sshd.ts's address; a port of this file's range). */
+const SSHD_PORT = 19690;
 /** What the executable may see of the environment: no HOME, no NODE_PATH, no NODE_OPTIONS. */
 const BARE = { PATH: '/usr/bin:/bin' };
 
@@ -162,6 +165,26 @@ describe('the single executable, alone in an empty directory', { skip: SKIP }, (
     }, '--json');
     assert.ok((ssStates().get('ESTAB') ?? 0) >= 6, 'our ESTABLISHED pairs are there');
     assert.deepEqual(readdirSync(tmp), [], 'nothing left in TMPDIR');
+  });
+
+  test('--ssh to a host with node: the embedded agent is sent (node-remote), counts equal ss', async (t) => {
+    if (!requireTool(t, 'sshd', 'a real OpenSSH server on loopback')) return;
+    const keys = new SshKeys();
+    const sshd = new TestSshd(keys, { port: SSHD_PORT });
+    try {
+      await sshd.start();
+      assertEqualsSs(() => {
+        const r = run(['--json', '--top', '0', '--ssh', `root@${SSHD_ADDR}`, '--ssh-command', keys.sshCommand(SSHD_PORT), FILTER]);
+        assert.equal(r.code, 0, r.err);
+        const j = JSON.parse(r.out) as { mode: string; host: string; states: Record<string, number> };
+        assert.equal(j.mode, 'node-remote', 'the remote ran the agent carried in the executable');
+        assert.equal(j.host, `root@${SSHD_ADDR}`);
+        return asSs((name) => j.states[name]);
+      }, '--ssh');
+    } finally {
+      await sshd.kill();
+      keys.cleanup();
+    }
   });
 
   test('/etc/services is read on the box: a listener on a named port shows its name', async (t) => {
