@@ -55,16 +55,23 @@ function shown(r: RuleResult): string {
 }
 
 /**
- * A rule as a plugin threshold range (alert outside it): `> N` → `N`, `< N` → `N:`; for whole-number
- * counts `>= N` → `N-1` and `<= N` → `N+1:`.
+ * A rule as a plugin threshold range (alert outside it): `> N` → `N`, `< N` → `N:`; on a metric whose
+ * values are whole numbers (a count) `>= N` → `N-1` and `<= N` → `N+1:`, exact; on a percentage or a
+ * rate the range syntax cannot say "from N on": `N` (N itself is then the rule's alone).
  */
-export function rangeOf(op: Op, n: number): string {
+export function rangeOf(op: Op, n: number, wholeValues = true): string {
+  const whole = wholeValues && Number.isInteger(n);
   switch (op) {
     case '>': return num(n);
     case '<': return `${num(n)}:`;
-    case '>=': return Number.isInteger(n) ? num(n - 1) : num(n);
-    case '<=': return Number.isInteger(n) ? `${num(n + 1)}:` : `${num(n)}:`;
+    case '>=': return whole ? num(n - 1) : num(n);
+    case '<=': return whole ? `${num(n + 1)}:` : `${num(n)}:`;
   }
+}
+
+/** The metric's values are whole numbers (counts), not a percentage or a rate per second. */
+function countsWhole(r: Rule): boolean {
+  return !r.percent && r.metric.kind !== 'rate';
 }
 
 function quote(label: string): string {
@@ -75,7 +82,7 @@ function perfItem(label: string, value: string, rules: readonly Rule[], min = '0
   const first = (level: Level) => rules.find((r) => r.level === level);
   const w = first('warning');
   const c = first('critical');
-  const th = (r: Rule | undefined) => (r ? rangeOf(r.op, r.threshold) : '');
+  const th = (r: Rule | undefined) => (r ? rangeOf(r.op, r.threshold, countsWhole(r)) : '');
   return `${quote(label)}=${value};${th(w)};${th(c)};${min}${max ? `;${max}` : ''}`;
 }
 

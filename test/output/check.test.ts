@@ -35,6 +35,15 @@ test('the acceptqueue line and perfdata item, in %', () => {
   assert.doesNotMatch(none, /acceptqueue=/, 'no value: no perfdata item');
 });
 
+test('perfdata ranges: ">= N" on a count is N-1 (exact), on a percentage or a rate N itself', () => {
+  const rules = [parseRule('acceptqueue >= 80%', 'warning'), parseRule('CLOSE_WAIT >= 100', 'warning'), parseRule('rate(TIME_WAIT) >= 50', 'critical')];
+  const prev = { tally: { ...tally, ports: [] }, time: 0 };
+  const line = formatCheck(evaluate(rules, { tally: { ...tally, ports: [] }, time: 1000 }, prev, at(150, 10)), tally);
+  assert.match(line, / acceptqueue=150%;80;;0/);
+  assert.match(line, / CLOSE_WAIT=\d+;99;;0/);
+  assert.match(line, / 'rate\(TIME_WAIT\)'=0;;50;/);
+});
+
 const texts = (rules: { level: string; text: string }[]) => rules.map((r) => `${r.level} ${r.text}`);
 
 test('built-in headroom fills: 80 % (warning) and 90 % (critical), dropped when a rule names headroom', () => {
