@@ -60,7 +60,7 @@ export const BINDINGS: readonly Binding[] = [
   { action: 'quit', keys: ['ctrl+c'], label: 'Ctrl-C', help: 'quit, from anywhere (also the filter prompt)', contexts: ['main', 'help', 'prompt', 'fleet'] },
   { action: 'help', keys: ['?'], label: '?', help: 'this help: keys and the eleven TCP states', contexts: ['main', 'help'], hint: 'help' },
   { action: 'filter', keys: ['/'], label: '/', help: 'filter prompt (ss syntax: "tw and dport = 5432"); Enter applies, Esc cancels', contexts: ['main'], hint: 'filter' },
-  { action: 'escape', keys: ['escape'], label: 'Esc', help: 'leave help / leave drill-down / clear the filter (a host of the fleet: back to the fleet)', contexts: ['main', 'help'] },
+  { action: 'escape', keys: ['escape'], label: 'Esc', help: 'leave help / leave the drill-down (back to the table and row it was entered from) / clear the filter (a host of the fleet: back to the fleet)', contexts: ['main', 'help'] },
   { action: 'sortNext', keys: ['s', 'right'], label: 's  →', help: 'sort by the next column', contexts: ['main'], hint: 'sort' },
   { action: 'sortPrev', keys: ['left'], label: '←', help: 'sort by the previous column', contexts: ['main'] },
   { action: 'sortReverse', keys: ['S', 'r'], label: 'S  r', help: 'reverse the sort order', contexts: ['main'] },

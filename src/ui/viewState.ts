@@ -46,6 +46,8 @@ export interface ViewState {
   filterText: string | null;
   filter: FilterNode | null;
   focus: Focus | null;
+  /** Where Esc leaves the drill-down to: the table, row and focus Enter was pressed on. */
+  returnTo: { pane: Pane; selected: number; focus: Focus | null } | null;
   /** Series the trend shows: 0 = all sockets, else a state code. */
   trend: number;
   hideZero: boolean;
@@ -81,6 +83,7 @@ export function initialViewState(opts: { intervalMs: number; filterText?: string
     filterText: opts.filter ? opts.filterText ?? null : null,
     filter: opts.filter ?? null,
     focus: null,
+    returnTo: null,
     trend: TCP.TIME_WAIT,
     hideZero: false,
     intervalMs: opts.intervalMs,
@@ -273,7 +276,10 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
     case 'filter': return { ...s, prompt: { text: s.filterText ?? '', error: env.replay ? NO_FILTER_IN_REPLAY : null, full: false } };
     case 'escape':
       if (s.diagram) return { ...s, diagram: false };
-      if (s.focus) return { ...s, focus: null, pane: 'ports', selected: 0 };
+      if (s.focus) {
+        const r = s.returnTo;
+        return r ? { ...s, focus: r.focus, pane: r.pane, selected: r.selected, returnTo: null } : { ...s, focus: null, pane: 'ports', selected: 0 };
+      }
       if (s.pane === 'headroom') return { ...s, pane: 'ports', selected: 0 };
       // a fleet's host: back to the fleet (its filter, shared by every host, stays: `/` changes it)
       if (env.canGoBack) return { ...s, back: true };
@@ -293,10 +299,11 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
       if (s.diagram) return s; // the table's selection is not on screen
       // a port: its peers (and processes); a process: its ports (and peers); a listener: its port's
       const inNs = s.focus !== null && 'netns' in s.focus;
+      const returnTo = { pane: s.pane, selected: s.selected, focus: s.focus };
       if (s.pane === 'listeners' && (!s.focus || inNs)) {
         const rows = paneRows(env.snap, s.pane, s.sortColumn, s.ascending).rows;
         const l = rows[Math.min(s.selected, rows.length - 1)] as ListenerRow | undefined;
-        return l ? { ...s, focus: { port: l.port, direction: 'in' }, pane: 'peers', selected: 0 } : s;
+        return l ? { ...s, focus: { port: l.port, direction: 'in' }, pane: 'peers', selected: 0, returnTo } : s;
       }
       if (s.focus || (s.pane !== 'ports' && s.pane !== 'processes' && s.pane !== 'namespaces')) return s;
       const rows = paneRows(env.snap, s.pane, s.sortColumn, s.ascending).rows;
@@ -304,11 +311,11 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
       if (!row) return s;
       if (s.pane === 'namespaces') {
         const ns = env.snap?.namespaces?.[(row as NamespaceRow).index];
-        return ns ? { ...s, focus: { netns: ns.inode }, pane: 'ports', selected: 0 } : s;
+        return ns ? { ...s, focus: { netns: ns.inode }, pane: 'ports', selected: 0, returnTo } : s;
       }
-      if (s.pane === 'processes') return { ...s, focus: { pid: (row as ProcessRow).pid }, pane: 'ports', selected: 0 };
+      if (s.pane === 'processes') return { ...s, focus: { pid: (row as ProcessRow).pid }, pane: 'ports', selected: 0, returnTo };
       const p = row as PortRow;
-      return { ...s, focus: { port: p.port, direction: p.direction }, pane: 'peers', selected: 0 };
+      return { ...s, focus: { port: p.port, direction: p.direction }, pane: 'peers', selected: 0, returnTo };
     }
     // a replay's pause toggles what the replay does (it stops by itself at its end)
     case 'pause': return { ...s, paused: env.snap?.replay ? env.snap.replay.playing : !s.paused };
@@ -331,15 +338,15 @@ function apply(s: ViewState, a: ActionId, env: KeyEnv): ViewState {
       // (from the diagram: the listeners table, shown)
       if (s.pane === 'listeners' && !s.diagram) return { ...s, pane: 'ports', selected: 0 };
       const keep = s.focus !== null && 'netns' in s.focus;
-      return { ...s, pane: 'listeners', focus: keep ? s.focus : null, selected: 0, diagram: false };
+      return { ...s, pane: 'listeners', focus: keep ? s.focus : null, returnTo: null, selected: 0, diagram: false };
     }
     // box-wide (our namespace): it leaves a drill-down; pressed again, back to the ports
     // (from the diagram: the headroom, shown)
-    case 'headroom': return s.pane === 'headroom' && !s.diagram ? { ...s, pane: 'ports', selected: 0 } : { ...s, pane: 'headroom', focus: null, selected: 0, diagram: false };
+    case 'headroom': return s.pane === 'headroom' && !s.diagram ? { ...s, pane: 'ports', selected: 0 } : { ...s, pane: 'headroom', focus: null, returnTo: null, selected: 0, diagram: false };
     case 'allNetns': {
       // leaving every namespace: a namespace's drill-down and the namespaces table go with it
       const leave = s.allNetns && (s.pane === 'namespaces' || (s.focus !== null && 'netns' in s.focus));
-      return { ...s, allNetns: !s.allNetns, ...(leave ? { pane: 'ports' as const, focus: null, selected: 0 } : {}) };
+      return { ...s, allNetns: !s.allNetns, ...(leave ? { pane: 'ports' as const, focus: null, returnTo: null, selected: 0 } : {}) };
     }
     default: return s;
   }

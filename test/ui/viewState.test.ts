@@ -146,7 +146,7 @@ test('Tab cycles ports → hosts → host:port → processes → listeners → h
   assert.equal(s.pane, 'peers', 'within a port\'s drill-down Tab never shows the ports (nor the listeners)');
   s = run(s, 'escape');
   assert.equal(s.focus, null);
-  assert.equal(s.pane, 'ports');
+  assert.deepEqual([s.pane, s.selected], ['ports', 1], 'back on the row Enter was pressed on');
 });
 
 test('Enter on a process drills into its ports; Tab there cycles ports → hosts → host:port', () => {
@@ -166,6 +166,8 @@ test('Enter on a process drills into its ports; Tab there cycles ports → hosts
   assert.equal(s.pane, 'ports');
   s = run(s, 'togglePane', 'togglePane', 'togglePane');
   assert.equal(s.pane, 'ports', 'within a process\'s drill-down Tab never shows the processes (nor the listeners)');
+  s = run(s, 'escape');
+  assert.deepEqual([s.focus, s.pane], [null, 'processes'], 'Esc goes back to the processes');
 });
 
 test('a burst of keys acts on the rows as it goes: reverse the sort, then drill the first row', () => {
@@ -294,7 +296,11 @@ test('l shows the listeners (fullest first, whatever the sort), again goes back 
   s = l(s, 'end');
   assert.equal(s.selected, 1, 'the selection stays within the listeners');
   assert.equal(l(s, 'listeners').pane, 'ports');
-  s = l(l(s, 'home'), 'drill');
+  s = l(l(s, 'end'), 'drill');
+  assert.deepEqual([s.focus, s.pane], [{ port: 80, direction: 'in' }, 'peers']);
+  const back = l(s, 'escape');
+  assert.deepEqual([back.focus, back.pane, back.selected], [null, 'listeners', 1], 'Esc: back to the listener Enter was pressed on');
+  s = l(l(back, 'home'), 'drill');
   assert.deepEqual([s.focus, s.pane], [{ port: 19101, direction: 'in' }, 'peers']);
   // from a port's drill-down, l leaves it (listeners are the box's); in a namespace's view it stays
   assert.deepEqual([l(s, 'listeners').pane, l(s, 'listeners').focus], ['listeners', null]);
