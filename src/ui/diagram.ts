@@ -67,13 +67,14 @@ export function deltaText(d: number, ascii: boolean): string {
 
 /**
  * The sentence under the diagram for a state, from the state table (the help screen's text):
- * "CLOSE_WAIT 5012 ↑12: The peer closed; … Whose move: this box's application (close())."
+ * "CLOSE_WAIT 5,012 ↑12: The peer closed; … Whose move: this box's application (close())." The count
+ * is written whole, digits grouped (a box has room for a compact one only).
  */
 export function sentence(code: number, n: number, d: number, ascii: boolean): string {
   const s = stateByCode(code);
   if (!s) return 'No sockets.';
   const dt = deltaText(d, ascii);
-  return `${s.name} ${count(n)}${dt ? ` ${dt}` : ''}: ${s.meaning} Whose move: ${s.next}`;
+  return `${s.name} ${Math.round(n).toLocaleString('en-US')}${dt ? ` ${dt}` : ''}: ${s.meaning} Whose move: ${s.next}`;
 }
 
 // ---------------------------------------------------------------------------------------------------

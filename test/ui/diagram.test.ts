@@ -36,7 +36,7 @@ active opener / active closer                    passive opener / passive closer
 │FIN_WAIT2 23│─── FIN ──▶│TIME_WAIT   412 ↓30│             │LAST_ACK      0    │
                            ▼ 2MSL                            ▼ ACK
                          CLOSED                            CLOSED
-CLOSE_WAIT 5012 ↑12: The peer closed; the local application has not called
+CLOSE_WAIT 5,012 ↑12: The peer closed; the local application has not called
   close() yet. Whose move: this box's application (close()).
 `;
 
@@ -55,7 +55,7 @@ active opener / active closer                    passive opener / passive closer
 |FIN_WAIT2 23|--- FIN -->|TIME_WAIT   412 -30|             |LAST_ACK      0    |
                            v 2MSL                            v ACK
                          CLOSED                            CLOSED
-CLOSE_WAIT 5012 +12: The peer closed; the local application has not called
+CLOSE_WAIT 5,012 +12: The peer closed; the local application has not called
   close() yet. Whose move: this box's application (close()).
 `;
 
@@ -87,7 +87,7 @@ active opener / active closer                                           passive 
 └──────────────┘                    └─┬───────────────────┘                     └─┬───────────────────┘
                                       ▼ 2MSL                                      ▼ ACK
                                     CLOSED                                      CLOSED
-CLOSE_WAIT 5012 ↑12: The peer closed; the local application has not called close() yet. Whose move: this box's
+CLOSE_WAIT 5,012 ↑12: The peer closed; the local application has not called close() yet. Whose move: this box's
   application (close()).
 `;
 
@@ -119,7 +119,7 @@ active opener / active closer                                           passive 
 +--------------+                    +-+-------------------+                     +-+-------------------+
                                       v 2MSL                                      v ACK
                                     CLOSED                                      CLOSED
-CLOSE_WAIT 5012 +12: The peer closed; the local application has not called close() yet. Whose move: this box's
+CLOSE_WAIT 5,012 +12: The peer closed; the local application has not called close() yet. Whose move: this box's
   application (close()).
 `;
 
@@ -168,7 +168,7 @@ test('the marked box is the only heavy one, bold, in its kind; a rising delta is
 test('the sentence: the marked state, its count and change, then its meaning and whose move it is, from the state table', () => {
   assert.equal(
     sentence(TCP.CLOSE_WAIT, 5012, 12, false),
-    "CLOSE_WAIT 5012 ↑12: The peer closed; the local application has not called close() yet. Whose move: this box's application (close()).",
+    "CLOSE_WAIT 5,012 ↑12: The peer closed; the local application has not called close() yet. Whose move: this box's application (close()).",
   );
   assert.equal(sentence(TCP.TIME_WAIT, 9, 0, true), 'TIME_WAIT 9: This side closed first; the 4-tuple is held for 2MSL (60 s on Linux). Whose move: nobody (the kernel frees it after 2MSL).');
   for (const s of TCP_STATES) {
@@ -197,7 +197,7 @@ test('short of lines: the title goes first, then the bottom; the sentence stays;
   const cut = plain(draw({ height: 12, width: 64 }));
   assert.equal(cut.length, 12);
   assert.doesNotMatch(cut[0], /active opener/);
-  assert.match(cut[cut.length - 2], /^CLOSE_WAIT 5012 ↑12: /);
+  assert.match(cut[cut.length - 2], /^CLOSE_WAIT 5,012 ↑12: /);
   // the full layout needs its lines and the sentence's
   assert.match(plain(draw({ width: 120, height: FULL_LINES + 2 }))[2], /┤ CLOSE/);
   assert.doesNotMatch(plain(draw({ width: 120, height: FULL_LINES + 1 })).join('\n'), /┤ CLOSE/);
