@@ -153,7 +153,7 @@ export function App({ store, host, os, services, initial, onQuit, remote, onBack
         : view.pane === 'headroom'
         ? <HeadroomPane headroom={snap?.headroom ?? null} waiting={!snap} selected={view.selected} height={layout.tableRows} width={columns} />
         : view.pane === 'listeners'
-        ? <ListenersTable rows={rows as readonly ListenerRow[]} totalRows={total} selected={sel} height={layout.tableRows} width={columns} processInfo={processInfo} rates={snap?.rates ?? {}} />
+        ? <ListenersTable rows={rows as readonly ListenerRow[]} totalRows={total} selected={sel} height={layout.tableRows} width={columns} processInfo={processInfo} rates={snap?.rates ?? {}} namespaces={snap?.namespaces} />
         : <Table pane={view.pane} rows={rows as TableProps['rows']} totalRows={total} sortColumn={view.sortColumn} ascending={view.ascending} selected={sel} height={layout.tableRows} width={columns} services={services} processInfo={processInfo} namespaces={snap?.namespaces} now={snap?.time} marks={levels.ports} />}
       <Box flexGrow={1} />
       <StatusLine prompt={view.prompt} note={note} width={columns} />

@@ -1,6 +1,7 @@
 import { Text } from 'ink';
 import type { Counters } from '../../model/counters.js';
 import { isHigh, type ListenerRow } from '../../model/listeners.js';
+import type { NetnsInfo } from '../../sources/allnetns.js';
 import type { ProcessInfo } from '../../sources/owners.js';
 import { bar, count, padLeft, padRight, rate, textWidth, truncate } from '../format.js';
 import { fillText, hostPort, queueText } from '../listenerText.js';
@@ -18,6 +19,8 @@ export interface ListenersTableProps {
   processInfo: Record<number, ProcessInfo> | null;
   /** Per-second counter rates: the box's listen overflows, listen drops and SYN cookies. */
   rates: Counters;
+  /** With every namespace read: the sample's namespaces; another namespace's listener says which. */
+  namespaces?: readonly NetnsInfo[] | null;
 }
 
 const BOX_COUNTERS = [
@@ -45,6 +48,13 @@ export function listenerOwnerCell(r: ListenerRow, info: Record<number, ProcessIn
   return `${info[o[0]]?.command ?? '?'}[${o[0]}]${o.length > 1 ? ` +${o.length - 1}` : ''}`;
 }
 
+/** A listener's address:port, and "@label" when it is another network namespace's (a container's). */
+export function listenerKey(r: ListenerRow, namespaces: readonly NetnsInfo[] | null | undefined): string {
+  const key = hostPort(r.address, r.port);
+  if (!namespaces || r.netns === 0) return key;
+  return `${key} @${namespaces[r.netns]?.label ?? `netns ${r.netns}`}`;
+}
+
 /** The fill as a gauge of GAUGE_WIDTH cells (a full backlog fills it); blank when the backlog is unknown. */
 function gauge(r: ListenerRow, ascii: boolean): string {
   if (r.fill === null) return ' '.repeat(GAUGE_WIDTH);
@@ -54,15 +64,15 @@ function gauge(r: ListenerRow, ascii: boolean): string {
 
 /**
  * The listeners table: one line of the box's listen overflows, drops and SYN cookies per second, then
- * per LISTEN socket its address, owner, accept queue / backlog, fill, a gauge and SYN_RECV. A queue at
+ * per LISTEN socket its address (with --all-netns, another namespace's label after it), owner, accept queue / backlog, fill, a gauge and SYN_RECV. A queue at
  * 80 % or more of its backlog is marked "!" (in colour also yellow; over 100 %, full, red); it sorts first.
  */
-export function ListenersTable({ rows, totalRows, selected, height, width, processInfo, rates }: ListenersTableProps) {
+export function ListenersTable({ rows, totalRows, selected, height, width, processInfo, rates, namespaces }: ListenersTableProps) {
   const theme = useTheme();
   const owner = processInfo !== null && width >= OWNER_MIN_TERMINAL;
   const room = width - FIXED - (owner ? OWNER_WIDTH : 0) - 2;
   let content = KEY_HEADER.length;
-  for (const r of rows) content = Math.max(content, textWidth(hostPort(r.address, r.port)));
+  for (const r of rows) content = Math.max(content, textWidth(listenerKey(r, namespaces)));
   const keyText = Math.max(1, Math.min(content, room));
   const sep = theme.ascii ? ' | ' : ' · ';
   const known = BOX_COUNTERS.filter((k) => k.name in rates);
@@ -92,7 +102,7 @@ export function ListenersTable({ rows, totalRows, selected, height, width, proce
       {visible.length === 0 ? <Text wrap="truncate">  (no listeners)</Text> : null}
       {visible.map((r, i) => {
         const high = isHigh(r);
-        const line = (high ? ' !' : '  ') + padRight(truncate(hostPort(r.address, r.port), keyText, theme.ascii), keyText + 2) +
+        const line = (high ? ' !' : '  ') + padRight(truncate(listenerKey(r, namespaces), keyText, theme.ascii), keyText + 2) +
           (owner ? padRight(truncate(listenerOwnerCell(r, processInfo!), OWNER_WIDTH - 2, theme.ascii), OWNER_WIDTH) : '') +
           padLeft(queueText(r), QUEUE_WIDTH) + padLeft(fillText(r), FILL_WIDTH) + '  ' + gauge(r, theme.ascii) +
           padLeft(count(r.synRecv), SYN_WIDTH);

@@ -66,3 +66,19 @@ test('ListenersTable: none', () => {
   const { lastFrame } = render(<ListenersTable rows={[]} totalRows={0} selected={0} height={3} width={80} processInfo={null} rates={{}} />);
   assert.equal(strip(lastFrame()).split('\n')[2], '  (no listeners)');
 });
+
+test('ListenersTable with every namespace read: another namespace\'s listener says which (@label), ours not', () => {
+  const ns = (inode: number, label: string, own: boolean) => ({ inode, pids: [1], reader: 1, label, own, rows: 1, readAt: 1 });
+  const rows = ROWS.slice(0, 3).map((r, i) => ({ ...r, netns: i === 0 ? 1 : 0 }));
+  const { lastFrame } = render(
+    <ThemeContext.Provider value={{ color: false, ascii: true }}>
+      <ListenersTable rows={rows} totalRows={3} selected={0} height={4} width={80} processInfo={null} rates={{}}
+        namespaces={[ns(4026531840, 'init', true), ns(4026532200, 'nginx', false)]} />
+    </ThemeContext.Provider>,
+  );
+  assert.deepEqual(strip(lastFrame()).split('\n').slice(2, 5).map((l) => l.trimEnd()), [
+    ' !127.0.91.1:19101 @nginx             3/2  150%  ##########         0',
+    ' !10.0.0.1:22                        8/10   80%  ########..         1',
+    '  0.0.0.0:80                       10/100   10%  #.........         0',
+  ]);
+});
