@@ -10,8 +10,9 @@
  * (local address, remote address, remote port): every socket whose local port is in the range and not
  * reserved — TIME_WAIT and SYN_SENT included (they hold their 4-tuple) — against the range's size.
  *
- * Left out: LISTEN sockets, and sockets whose local port is a LISTEN port (accepted connections: their
- * port is the service's, not an ephemeral one), and unconnected ones (no remote). Not seen from the
+ * Left out: LISTEN sockets, and sockets whose local port is a LISTEN port of our namespace (accepted
+ * connections: their port is the service's, not an ephemeral one; only namespace 0 is counted, so only
+ * its listeners count), and unconnected ones (no remote). Not seen from the
  * socket table, said honestly in the README: a client that bind()s before connect() holds its port for
  * every destination; a listener or bound socket on a port inside the range takes that port from every
  * destination; tcp_tw_reuse lets connect() take over a TIME_WAIT 4-tuple. IPv4-mapped addresses of

@@ -1,9 +1,11 @@
 /**
  * Tallies of one sample: per state, per family, per service port, per remote host and host:port.
  *
- * Service port: a socket whose local port is a LISTEN port on this box counts under that local port,
- * direction "in"; any other socket counts under its remote port, direction "out". The LISTEN set is
- * taken from the whole table, so a filter never changes which ports count as "in".
+ * Service port: a socket whose local port is a LISTEN port of its own network namespace counts under
+ * that local port, direction "in"; any other socket counts under its remote port, direction "out". The
+ * LISTEN sets are taken from the whole table, so a filter never changes which ports count as "in"; with
+ * --all-netns each namespace has its own (a client in one container whose ephemeral port is another
+ * container's service port is "out").
  *
  * The walk allocates nothing per socket: states and ports are typed arrays indexed by port, peers are
  * typed open-addressing tables (KeyCounter); only the rows a list keeps become objects.
@@ -174,7 +176,12 @@ export const peerKeyCmp = (a: PeerRow, b: PeerRow) =>
 
 /** Holds the reusable buffers of the tally; one per sampler. */
 export class Tallier {
+  /** LISTEN ports when the table has one namespace (netns 0 only): the common case. */
   private readonly listen = new Uint8Array(65536);
+  /** Several namespaces: per netns index, the offset of its LISTEN bitmap in nsBits (-1: it listens on nothing). */
+  private nsSlot = new Int32Array(0);
+  /** 65536-bit LISTEN maps (2048 words each), one per namespace that listens. */
+  private nsBits = new Uint32Array(0);
   /** [direction(0 in,1 out)][port][state] */
   private readonly portCounts = new Uint32Array(2 * 65536 * STATE_SLOTS);
   private readonly portTotals = new Uint32Array(2 * 65536);
@@ -196,7 +203,14 @@ export class Tallier {
     const n = t.n;
     const listen = this.listen;
     listen.fill(0);
-    for (let i = 0; i < n; i++) if (t.state[i] === LISTEN) listen[t.lport[i]] = 1;
+    let other = 0;
+    for (let i = 0; i < n; i++) {
+      other |= t.netns[i];
+      if (t.state[i] === LISTEN) listen[t.lport[i]] = 1;
+    }
+    // several namespaces: a port is "in" only where its own namespace listens on it
+    const slot = other !== 0 ? this.listenPerNamespace(t) : null;
+    const bits = this.nsBits;
 
     const states = new Array<number>(STATE_SLOTS).fill(0);
     let v4 = 0, v6 = 0, total = 0, nTouched = 0;
@@ -221,7 +235,13 @@ export class Tallier {
       states[st]++;
       if (t.family[i] === 4) v4++; else v6++;
       const lp = t.lport[i];
-      const key = listen[lp] ? lp : 65536 + t.rport[i];
+      let inbound: boolean;
+      if (slot === null) inbound = listen[lp] !== 0;
+      else {
+        const o = slot[t.netns[i]];
+        inbound = o >= 0 && (bits[o + (lp >>> 5)] & (1 << (lp & 31))) !== 0;
+      }
+      const key = inbound ? lp : 65536 + t.rport[i];
       const who = ownersOf ? ownersOf(t.inode[i]) : null;
       if (who !== null) {
         if (typeof who === 'string') ownership![who]++;
@@ -337,7 +357,41 @@ export class Tallier {
       ...(keepPorts ? { keptPorts: ports.filter((p) => keepPorts.has(p.port)) } : {}),
     };
   }
+
+  /**
+   * The LISTEN bitmaps of a table with several namespaces: returns nsSlot, indexed by every netns value
+   * in the table. Only namespaces that listen get a bitmap (8 KiB), reused from tally to tally.
+   */
+  private listenPerNamespace(t: SocketTable): Int32Array {
+    const n = t.n, netns = t.netns, state = t.state;
+    let max = 0;
+    for (let i = 0; i < n; i++) if (netns[i] > max) max = netns[i];
+    if (this.nsSlot.length <= max) this.nsSlot = new Int32Array(max + 1);
+    const slot = this.nsSlot;
+    slot.fill(-1, 0, max + 1);
+    let used = 0;
+    for (let i = 0; i < n; i++) {
+      if (state[i] !== LISTEN) continue;
+      const ns = netns[i];
+      if (slot[ns] < 0) {
+        const o = used++ * LISTEN_WORDS;
+        if (this.nsBits.length < o + LISTEN_WORDS) {
+          const g = new Uint32Array(Math.max(o + LISTEN_WORDS, this.nsBits.length * 2));
+          g.set(this.nsBits);
+          this.nsBits = g;
+        }
+        this.nsBits.fill(0, o, o + LISTEN_WORDS);
+        slot[ns] = o;
+      }
+      const lp = t.lport[i];
+      this.nsBits[slot[ns] + (lp >>> 5)] |= 1 << (lp & 31);
+    }
+    return slot;
+  }
 }
+
+/** Words of one namespace's LISTEN bitmap (a bit per port). */
+const LISTEN_WORDS = 65536 / 32;
 
 /** Marks an IPv6 key (word 4), so ::a.b.c.d and a.b.c.d stay apart. */
 const V6_FLAG = 0x10000;

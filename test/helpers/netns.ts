@@ -21,8 +21,8 @@ export class NetnsFarm {
   private waiting: ((line: string) => void) | null = null;
   private created = false;
 
-  /** `script`: the child run inside (default farm-child.js); it prints "ready…", then answers commands "ok". */
-  constructor(readonly name: string, private readonly script = CHILD) {}
+  /** `script`: the child run inside (default farm-child.js), with `args`; it prints "ready…", then answers commands "ok". */
+  constructor(readonly name: string, private readonly script = CHILD, private readonly args: readonly string[] = []) {}
 
   /** The pid of the process inside the namespace. */
   get pid(): number {
@@ -35,7 +35,7 @@ export class NetnsFarm {
     this.created = true;
     execFileSync('ip', ['netns', 'exec', this.name, 'ip', 'link', 'set', 'lo', 'up']);
     // `ip netns exec` execs node in place: the child's pid is the process inside the namespace
-    const child = spawn('ip', ['netns', 'exec', this.name, process.execPath, this.script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn('ip', ['netns', 'exec', this.name, process.execPath, this.script, ...this.args], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.child = child;
     this.lines = createInterface({ input: child.stdout! });
     this.lines.on('line', (line) => {

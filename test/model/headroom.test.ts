@@ -111,3 +111,12 @@ test('other namespaces (--all-netns rows) are not counted: their sysctls are not
   assert.deepEqual(h.rows.map((r) => r.used), [4]);
   assert.equal(h.foreign, 3);
 });
+
+test('another namespace\'s listener on a port of the range does not hide our client on that port', () => {
+  // ours (netns 0): 3 clients on 40000..40002 to 10.0.0.2:80; namespace 1 listens on 40001
+  const t = tableOf([...clients(3, '10.0.0.1', '10.0.0.2', 80), sock(TCP.LISTEN, '0.0.0.0', 40001, '0.0.0.0', 0)]);
+  t.netns[3] = 1;
+  const h = new HeadroomCounter().count(t, SETTINGS);
+  assert.deepEqual(h.rows.map((r) => `${r.remote}:${r.port}=${r.used}`), ['10.0.0.2:80=3']);
+  assert.equal(h.foreign, 1);
+});

@@ -4,7 +4,7 @@ import { compileFilter, parseFilter } from '../../src/model/filter.js';
 import { tableOf } from '../../src/model/records.js';
 import { codeOfName } from '../../src/model/states.js';
 import { Tallier, tally, tallyTop } from '../../src/model/tally.js';
-import type { SocketRecord } from '../../src/model/table.js';
+import { SocketTable, type SocketRecord } from '../../src/model/table.js';
 
 const E = 1, TW = 6, CW = 8, L = 10, SS = 2;
 const S: SocketRecord[] = [
@@ -174,4 +174,59 @@ test('portTop: the ports list keeps its own cut (0: every port) while top cuts t
   assert.equal(three.ports.length, 3);
   assert.equal(three.portCount, 5);
   assert.equal(tally(tableOf(recs), { top: 2 }).ports.length, 2, 'without portTop, top cuts the ports too');
+});
+
+// --all-netns: namespace 1 (a container) listens on 8080; in namespace 0 (ours) a client's local port
+// happens to be 8080 too, towards a database on 5432
+const NS0: SocketRecord[] = [
+  { family: 4, state: E, laddr: '10.0.0.1', lport: 8080, raddr: '10.0.0.9', rport: 5432 },
+  { family: 4, state: TW, laddr: '10.0.0.1', lport: 50000, raddr: '10.0.0.9', rport: 5432 },
+];
+const NS1: SocketRecord[] = [
+  { family: 4, state: L, laddr: '0.0.0.0', lport: 8080, raddr: '0.0.0.0', rport: 0 },
+  { family: 4, state: E, laddr: '10.0.1.1', lport: 8080, raddr: '10.0.1.7', rport: 40000 },
+];
+function twoNamespaces(ns0 = NS0, ns1 = NS1): SocketTable {
+  const t = new SocketTable();
+  t.append(tableOf(ns0), 0);
+  t.append(tableOf(ns1), 1);
+  return t;
+}
+const portsOf = (ports: { port: number; direction: string; total: number }[]) =>
+  ports.map((p) => `${p.direction}:${p.port}=${p.total}`).sort();
+
+test('--all-netns: a port is "in" only where its own namespace listens on it', () => {
+  const t = tally(twoNamespaces(), { namespaces: { inodes: [4026531840, 4026532500] } });
+  // ns 0's client on local port 8080 counts out:5432 (ns 0 listens on nothing); ns 1's listener and its connection in:8080
+  assert.deepEqual(portsOf(t.ports), ['in:8080=2', 'out:5432=2']);
+  const inRow = t.ports.find((p) => p.direction === 'in');
+  assert.equal(inRow?.states[L], 1);
+  assert.equal(inRow?.states[E], 1);
+  assert.deepEqual(t.namespaces.map((r) => [r.index, r.total]), [[0, 2], [1, 2]]);
+});
+
+test('--all-netns: the drill-down by port follows the namespace\'s own LISTEN set', () => {
+  const out = tally(twoNamespaces(), { focus: { port: 5432, direction: 'out' } });
+  assert.deepEqual(out.focusPort && [out.focusPort.total, out.focusPort.states[E], out.focusPort.states[TW]], [2, 1, 1]);
+  assert.deepEqual(out.peerPorts.map((p) => `${p.address}:${p.port}=${p.total}`), ['10.0.0.9:5432=2']);
+  const inn = tally(twoNamespaces(), { focus: { port: 8080, direction: 'in' } });
+  assert.deepEqual(inn.focusPort && [inn.focusPort.total, inn.focusPort.states[L], inn.focusPort.states[E]], [2, 1, 1]);
+  assert.deepEqual(inn.peerPorts.map((p) => `${p.address}:${p.port}=${p.total}`), ['10.0.1.7:40000=1']);
+  // the namespace drill-down: ns 0 alone has no "in" port
+  const ns0 = tally(twoNamespaces(), { focus: { netns: 4026531840 }, namespaces: { inodes: [4026531840, 4026532500] } });
+  assert.deepEqual(portsOf(ns0.ports), ['out:5432=2']);
+});
+
+test('--all-netns: a reused Tallier forgets the last sample\'s namespaces and listeners', () => {
+  const tl = new Tallier();
+  assert.deepEqual(portsOf(tl.tally(twoNamespaces()).ports), ['in:8080=2', 'out:5432=2']);
+  // the next sample: ns 1 stopped listening, ns 0 now listens on 8080 itself (its client row is then "in")
+  const next = twoNamespaces(
+    [...NS0, { family: 4, state: L, laddr: '0.0.0.0', lport: 8080, raddr: '0.0.0.0', rport: 0 }],
+    [{ family: 4, state: E, laddr: '10.0.1.1', lport: 8080, raddr: '10.0.1.7', rport: 40000 }],
+  );
+  assert.deepEqual(portsOf(tl.tally(next).ports), ['in:8080=2', 'out:40000=1', 'out:5432=1']);
+  // one namespace again (the fast path): the box-wide set is the namespace's own
+  assert.deepEqual(portsOf(tl.tally(tableOf(NS1)).ports), ['in:8080=2']);
+  assert.deepEqual(portsOf(tl.tally(twoNamespaces()).ports), ['in:8080=2', 'out:5432=2']);
 });
