@@ -105,9 +105,9 @@ Options:
   -i, --interval SEC      seconds between samples, 0.1 to 3600 (default 1)
   -f, --filter EXPR       ss-style filter, e.g. "state time-wait and dport = 5432";
                           repeat -f or add trailing words: all of them apply
-      --source NAME       auto | netlink | proc | si (default auto: netlink, else /proc);
-                          the single-file build loads its netlink addon from $TMPDIR:
-                          where that is mounted noexec, netlink fails and auto reads /proc
+      --source NAME       auto | netlink | proc | si (default auto: netlink, else
+                          /proc); the single-file build loads its netlink addon from
+                          $TMPDIR: where that is noexec, netlink fails, auto reads /proc
       --pid PID           the sockets of PID's network namespace (a container's), via /proc
       --top N|all         rows in each ports and peers list, 0 for none
                           (default: --once 10, --json 20); with --serve: the ports
@@ -116,10 +116,12 @@ Options:
       --ascii             ASCII bars and sparklines (default when the locale is not UTF-8)
       --no-color          no colour (also when NO_COLOR is set)
       --no-owners         do not look up which processes hold the sockets (/proc/*/fd)
-      --all-netns         every network namespace on the box (containers, pods), each by
-                          /proc/PID/net of one member; the dashboard's n key turns it on and off
-      --ssh DEST          read DEST ([user@]host, as ssh takes it) instead of this box, over one
-                          ssh session; repeat it or give a comma list for a fleet of hosts
+      --all-netns         every network namespace on the box (containers, pods), each
+                          by /proc/PID/net of one member; the dashboard's n key turns
+                          it on and off
+      --ssh DEST          read DEST ([user@]host, as ssh takes it) instead of this box,
+                          over one ssh session; repeat it or give a comma list for a
+                          fleet of hosts
       --ssh-command CMD   the ssh command and its options (default "ssh"), e.g.
                           "ssh -p 2222 -i KEY", like rsync's -e
   -h, --help              this help
