@@ -207,6 +207,7 @@ test('the header says what is not known of the owners', async () => {
   const { ownersNote } = await import('../../src/ui/components/Header.js');
   assert.equal(ownersNote({ owned: 10, unreadable: 8120, none: 4, pending: 0 }, false), '  owners of 8120 sockets unreadable: not root');
   assert.equal(ownersNote({ owned: 10, unreadable: 3, none: 4, pending: 7 }, true), '  owners of 3 sockets unreadable, 7 not attributed yet');
+  assert.equal(ownersNote({ owned: 10, unreadable: 1, none: 4, pending: 0 }, true), '  owners of 1 socket unreadable');
   assert.equal(ownersNote({ owned: 10, unreadable: 0, none: 4, pending: 0 }, false), '');
   assert.equal(ownersNote(null, false), '');
 });

@@ -48,7 +48,7 @@ function seconds(msv: number): string {
 export function ownersNote(o: Ownership | null, root = process.getuid?.() === 0): string {
   if (!o) return '';
   const parts: string[] = [];
-  if (o.unreadable > 0) parts.push(`owners of ${count(o.unreadable)} sockets unreadable${root ? '' : ': not root'}`);
+  if (o.unreadable > 0) parts.push(`owners of ${count(o.unreadable)} ${o.unreadable === 1 ? 'socket' : 'sockets'} unreadable${root ? '' : ': not root'}`);
   if (o.pending > 0) parts.push(`${count(o.pending)} not attributed yet`);
   return parts.length ? `  ${parts.join(', ')}` : '';
 }
