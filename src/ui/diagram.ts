@@ -355,6 +355,24 @@ function down(cv: Canvas, gl: Glyphs, x: number, y: number, text: string): void 
   if (text) cv.put(x + 2, y, text);
 }
 
+/**
+ * ESTABLISHED left by both sides, on row y: from its foot at oL a line left to the active closer's
+ * column aL ("close()/FIN"), from oR a line right to the passive closer's column aR ("FIN"), then an
+ * arrow down each on row y + 1.
+ */
+function closeSplit(cv: Canvas, gl: Glyphs, aL: number, oL: number, oR: number, aR: number, y: number): void {
+  cv.put(aL, y, gl.tl);
+  hline(cv, aL + 1, oL - 1, y, gl.h);
+  cv.put(oL, y, gl.br);
+  label(cv, aL + 1, oL - 1, y, 'close()/FIN');
+  cv.put(oR, y, gl.bl);
+  hline(cv, oR + 1, aR - 1, y, gl.h);
+  cv.put(aR, y, gl.tr);
+  label(cv, oR + 1, aR - 1, y, 'FIN');
+  down(cv, gl, aL, y + 1, '');
+  down(cv, gl, aR, y + 1, '');
+}
+
 function drawCompact(g: Geometry, d: DiagramInput): DiagramLine[] {
   const gl = d.ascii ? ASC : UNI;
   const cv = new Canvas(g.width, COMPACT_LINES);
@@ -384,16 +402,7 @@ function drawCompact(g: Geometry, d: DiagramInput): DiagramLine[] {
   cv.put(aR, 6, gl.br);
   // and left by both sides
   const oL = M.x + 1, oR = mRight - 1;
-  cv.put(aL, 7, gl.tl);
-  hline(cv, aL + 1, oL - 1, 7, gl.h);
-  cv.put(oL, 7, gl.br);
-  label(cv, aL + 1, oL - 1, 7, 'close()/FIN');
-  cv.put(oR, 7, gl.bl);
-  hline(cv, oR + 1, aR - 1, 7, gl.h);
-  cv.put(aR, 7, gl.tr);
-  label(cv, oR + 1, aR - 1, 7, 'FIN');
-  down(cv, gl, aL, 8, '');
-  down(cv, gl, aR, 8, '');
+  closeSplit(cv, gl, aL, oL, oR, aR, 7);
   // the close
   box(cv, g, L, 9, TCP.FIN_WAIT1, d);
   arrowRight(cv, gl, L.x + L.w, M.x - 1, 9, 'FIN');
@@ -458,16 +467,7 @@ function drawFull(g: Geometry, d: DiagramInput): DiagramLine[] {
   const oL = M.x + 2, oR = mRight - 2;
   exit(TCP.ESTABLISHED, oL, 15);
   exit(TCP.ESTABLISHED, oR, 15);
-  cv.put(aL, 16, gl.tl);
-  hline(cv, aL + 1, oL - 1, 16, gl.h);
-  cv.put(oL, 16, gl.br);
-  label(cv, aL + 1, oL - 1, 16, 'close()/FIN');
-  cv.put(oR, 16, gl.bl);
-  hline(cv, oR + 1, aR - 1, 16, gl.h);
-  cv.put(aR, 16, gl.tr);
-  label(cv, oR + 1, aR - 1, 16, 'FIN');
-  down(cv, gl, aL, 17, '');
-  down(cv, gl, aR, 17, '');
+  closeSplit(cv, gl, aL, oL, oR, aR, 16);
   // the close: FIN_WAIT1 ─FIN─▶ CLOSING (simultaneous close), CLOSE_WAIT
   box(cv, g, L, 18, TCP.FIN_WAIT1, d);
   side(TCP.FIN_WAIT1, L.x + L.w - 1, 19, 'right');

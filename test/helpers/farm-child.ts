@@ -10,8 +10,8 @@
  * Exits when stdin closes or on SIGTERM, and after 120 s in any case.
  */
 
-import { createInterface } from 'node:readline';
 import { SocketFarm, V4 } from './sockets.js';
+import { serveCommands } from './childCommands.js';
 
 const farm = new SocketFarm();
 const a = await farm.listen(V4);
@@ -31,22 +31,5 @@ const commands: Record<string, (n: number) => Promise<void>> = {
   reset: (n) => farm.reset(n),
 };
 
-let queue = Promise.resolve();
-const lines = createInterface({ input: process.stdin });
-lines.on('line', (line) => {
-  const [cmd, arg] = line.trim().split(/\s+/);
-  queue = queue.then(async () => {
-    const run = commands[cmd];
-    const n = Number(arg);
-    if (!run || !Number.isInteger(n) || n < 0) throw new Error(`bad command: ${line}`);
-    await run(n);
-  }).then(
-    () => void process.stdout.write('ok\n'),
-    (err: Error) => void process.stdout.write(`error ${err.message}\n`),
-  );
-});
-
 const bye = () => void farm.closeAll().then(() => process.exit(0));
-lines.on('close', bye);
-process.on('SIGTERM', bye);
-setTimeout(bye, 120_000).unref(); // bounded even if the parent forgets us
+serveCommands(commands, bye);

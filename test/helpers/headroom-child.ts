@@ -10,7 +10,7 @@
  */
 
 import { connect, createServer, type Socket } from 'node:net';
-import { createInterface } from 'node:readline';
+import { serveCommands } from './childCommands.js';
 
 export const HEADROOM_PORT = 19800;
 
@@ -52,27 +52,10 @@ async function closeFirst(n: number): Promise<void> {
 
 const commands: Record<string, (n: number) => Promise<void>> = { open: openClients, tw: closeFirst };
 
-let queue = Promise.resolve();
-const lines = createInterface({ input: process.stdin });
-lines.on('line', (line) => {
-  const [cmd, arg] = line.trim().split(/\s+/);
-  queue = queue.then(async () => {
-    const run = commands[cmd];
-    const n = Number(arg);
-    if (!run || !Number.isInteger(n) || n < 0 || n > 1000) throw new Error(`bad command: ${line}`);
-    await run(n);
-  }).then(
-    () => void process.stdout.write('ok\n'),
-    (err: Error) => void process.stdout.write(`error ${err.message}\n`),
-  );
-});
-
 const bye = () => {
   for (const c of open) c.destroy();
   for (const s of accepted) s.destroy();
   server.close();
   process.exit(0);
 };
-lines.on('close', bye);
-process.on('SIGTERM', bye);
-setTimeout(bye, 120_000).unref(); // bounded even if the parent forgets us
+serveCommands(commands, bye, 1000);
